@@ -1,0 +1,46 @@
+# Sasaeai — the two commands a newcomer needs: `make demo` and `make test`.
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+PORT ?= 8000
+SCALE ?= small
+SEED ?= 1
+STAMP := $(VENV)/.installed
+
+.PHONY: install demo test test-fast lint messages serve clean browsers
+
+$(STAMP): pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[dev]'
+	touch $(STAMP)
+
+install: $(STAMP) messages
+
+# Compile the gettext catalogues (.mo files are build products, not committed).
+messages: $(STAMP)
+	cd src/sasaeai && ../../$(BIN)/sasaeai compilemessages --ignore '.venv' -v0
+
+demo: install
+	$(BIN)/sasaeai migrate --noinput -v0
+	$(BIN)/sasaeai seed_demo --scale $(SCALE) --seed $(SEED)
+	$(BIN)/sasaeai demo_logins
+	$(BIN)/sasaeai runserver 127.0.0.1:$(PORT) --noreload
+
+# The whole suite; with DATABASE_URL set it runs on that database (e.g. PostgreSQL).
+test: install
+	$(BIN)/ruff check src tests
+	$(BIN)/pytest -n 2 --dist loadgroup
+
+test-fast: install
+	$(BIN)/pytest -n 2 -m "not browser"
+
+lint: $(STAMP)
+	$(BIN)/ruff check src tests
+
+serve: install
+	$(BIN)/sasaeai migrate --noinput -v0
+	$(BIN)/gunicorn sasaeai.wsgi --bind 127.0.0.1:$(PORT) --workers 2
+
+clean:
+	rm -rf $(VENV) staticfiles build src/*.egg-info

@@ -1,0 +1,1 @@
+"""Sasaeai (支え合い): the shared system for community care coordination."""

@@ -1,0 +1,1 @@
+"""The matching engine (マッチング): pure Python/NumPy/OR-Tools, no Django imports."""

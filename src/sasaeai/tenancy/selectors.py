@@ -1,0 +1,103 @@
+"""Reads that scope every query to the user's tenants and areas."""
+
+from __future__ import annotations
+
+from django.db.models import QuerySet
+
+from .models import MUNICIPALITY_WIDE_ROLES, STAFF_ROLES, Area, Membership, Municipality, Role
+
+_CACHE = "_sasaeai_memberships"
+
+
+def memberships_of(user) -> list[Membership]:
+    """The user's memberships with their area ids, cached on the user object for the request."""
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return []
+    cached = getattr(user, _CACHE, None)
+    if cached is None:
+        cached = list(Membership.objects.filter(user=user).prefetch_related("areas"))
+        setattr(user, _CACHE, cached)
+    return cached
+
+
+def forget_memberships(user) -> None:
+    if hasattr(user, _CACHE):
+        delattr(user, _CACHE)
+
+
+def is_operator(user) -> bool:
+    return any(m.role == Role.OPERATOR and m.municipality_id is None for m in memberships_of(user))
+
+
+def is_staff_member(user) -> bool:
+    """Holds a role that opens personal data (and so must pass two-factor log-in)."""
+    return any(m.role in STAFF_ROLES for m in memberships_of(user))
+
+
+def roles_in(user, municipality_id: int) -> set[str]:
+    roles = {m.role for m in memberships_of(user) if m.municipality_id == municipality_id}
+    if is_operator(user):
+        roles.add(Role.OPERATOR)
+    return roles
+
+
+def municipality_ids(user, roles: set[str] | frozenset[str] | None = None) -> set[int] | None:
+    """Ids of municipalities where the user holds one of `roles` (any role when None).
+    None means every municipality (an operator)."""
+    if is_operator(user) and (roles is None or Role.OPERATOR in roles):
+        return None
+    return {
+        m.municipality_id
+        for m in memberships_of(user)
+        if m.municipality_id is not None and (roles is None or m.role in roles)
+    }
+
+
+def in_tenant(user, municipality_id: int | None, roles=None) -> bool:
+    ids = municipality_ids(user, roles)
+    return ids is None or municipality_id in ids
+
+
+def area_ids(user, municipality_id: int, roles=None) -> set[int] | None:
+    """Layer-2 area ids the user covers in one municipality for `roles`.
+    None means the whole municipality; an empty set means no access."""
+    if is_operator(user):
+        return None
+    covered: set[int] = set()
+    found = False
+    for m in memberships_of(user):
+        if m.municipality_id != municipality_id or (roles is not None and m.role not in roles):
+            continue
+        found = True
+        ids = {a.pk for a in m.areas.all()}
+        if m.role in MUNICIPALITY_WIDE_ROLES or not ids:
+            return None
+        covered |= ids
+    return covered if found else set()
+
+
+def covers_area(user, municipality_id: int, area_id: int | None, roles=None) -> bool:
+    if not in_tenant(user, municipality_id, roles):
+        return False
+    ids = area_ids(user, municipality_id, roles)
+    return ids is None or area_id in ids
+
+
+def municipalities_for(user) -> QuerySet[Municipality]:
+    ids = municipality_ids(user)
+    qs = Municipality.objects.all()
+    return qs if ids is None else qs.filter(pk__in=ids)
+
+
+def areas_for(user) -> QuerySet[Area]:
+    ids = municipality_ids(user)
+    qs = Area.objects.select_related("municipality")
+    return qs if ids is None else qs.filter(municipality_id__in=ids)
+
+
+def primary_municipality(user) -> Municipality | None:
+    """The municipality whose context the home page shows first."""
+    for m in memberships_of(user):
+        if m.municipality_id is not None:
+            return m.municipality
+    return None

@@ -1,0 +1,87 @@
+"""Shared fixtures: tenants, users with roles, and logged-in clients (staff with TOTP)."""
+
+import itertools
+
+import pytest
+from django.test import Client
+from django_otp import DEVICE_ID_SESSION_KEY
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from sasaeai.accounts.models import User
+from sasaeai.tenancy import services as tenancy
+from sasaeai.tenancy.codes import with_check_digit
+from sasaeai.tenancy.models import STAFF_ROLES, Role
+
+_counter = itertools.count(1)
+PASSWORD = "correct-horse-battery-staple"
+
+
+@pytest.fixture
+def make_municipality(db):
+    """make_municipality(n_areas=2) -> Municipality with n layer-2 areas ('地区1', …)."""
+
+    def make(n_areas: int = 2, **overrides):
+        n = next(_counter)
+        code = overrides.pop("code", with_check_digit(f"13{900 + n % 99:03d}"))
+        fields = dict(
+            code=code, name=f"テスト市{n}", name_kana=f"てすとし{n}", prefecture=code[:2],
+            population=100_000, population_65_plus=29_300, population_75_plus=16_800,
+            center_lat=35.66, center_lon=139.33,
+        )
+        fields.update(overrides)
+        municipality = tenancy.create_municipality(**fields)
+        for i in range(n_areas):
+            tenancy.create_area(
+                municipality=municipality, name=f"地区{i + 1}", center_lat=35.66 + i * 0.01,
+                center_lon=139.33 + i * 0.01, population_65_plus=29_300 // max(n_areas, 1),
+            )
+        return municipality
+
+    return make
+
+
+@pytest.fixture
+def make_user(db):
+    """make_user(role=None, municipality=None, areas=(), **fields) -> User (password PASSWORD)."""
+
+    def make(role: str | None = None, municipality=None, areas=(), **fields):
+        n = next(_counter)
+        fields.setdefault("email", f"user{n}@example.test")
+        fields.setdefault("display_name", f"利用者{n}")
+        user = User.objects.create_user(password=PASSWORD, **fields)
+        if role is not None:
+            tenancy.create_membership(user=user, municipality=municipality, role=role, areas=areas)
+        return user
+
+    return make
+
+
+def login_client(user, *, verified: bool | None = None) -> Client:
+    """A test client logged in as `user`; staff are TOTP-verified unless verified=False."""
+    client = Client()
+    client.force_login(user)
+    if verified is None:
+        verified = user.is_staff or user.memberships.filter(role__in=STAFF_ROLES).exists()
+    if verified:
+        device, _ = TOTPDevice.objects.get_or_create(user=user, name="test", defaults={"confirmed": True})
+        session = client.session
+        session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+        session.save()
+    return client
+
+
+@pytest.fixture
+def client_for():
+    return login_client
+
+
+@pytest.fixture
+def tenant_pair(make_municipality, make_user):
+    """Two municipalities A and B with a coordinator in each (for isolation tests)."""
+    a, b = make_municipality(), make_municipality()
+    return {
+        "a": a,
+        "b": b,
+        "coordinator_a": make_user(Role.COORDINATOR_L1, a),
+        "coordinator_b": make_user(Role.COORDINATOR_L1, b),
+    }
