@@ -117,6 +117,9 @@ class LoginThrottle(models.Model):
         verbose_name = _("log-in throttle")
         verbose_name_plural = _("log-in throttles")
 
+    def __str__(self) -> str:
+        return f"throttle {self.key_hash[:8]} ({self.failures})"
+
     @staticmethod
     def key_for(login: str) -> str:
         return _hash("login:" + (login or "").strip().lower())
