@@ -85,3 +85,59 @@ def tenant_pair(make_municipality, make_user):
         "coordinator_a": make_user(Role.COORDINATOR_L1, a),
         "coordinator_b": make_user(Role.COORDINATOR_L1, b),
     }
+
+
+# --- Browser tests (Playwright driving Debian's chromium) -------------------------------
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+    "--disable-component-update", "--disable-sync", "--no-first-run",
+]
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """One headless chromium per test session. Playwright's sync API runs an event loop in
+    this thread, so Django's async-safety check is lifted for the browser tests."""
+    import os
+
+    os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    from playwright.sync_api import sync_playwright
+
+    if not os.path.exists(CHROMIUM):
+        pytest.fail(f"{CHROMIUM} is missing: apt-get install chromium (see .ci/run)")
+    with sync_playwright() as p:
+        chromium = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture
+def page(browser, live_server):
+    """A fresh browser page (Japanese locale) against the live test server.
+    `page.goto(live_server.url + "/")`."""
+    context = browser.new_context(locale="ja-JP", viewport={"width": 1280, "height": 900})
+    context.set_default_timeout(15_000)
+    pg = context.new_page()
+    yield pg
+    context.close()
+
+
+def totp_code(user) -> str:
+    """The current TOTP code of the user's confirmed device (creating one if needed)."""
+    from django_otp.oath import totp
+
+    device, _ = TOTPDevice.objects.get_or_create(user=user, name="test", defaults={"confirmed": True})
+    return f"{totp(device.bin_key, device.step, device.t0, device.digits, device.drift):0{device.digits}d}"
+
+
+def browser_login(page, base_url: str, user, password: str = PASSWORD) -> None:
+    """Log in through the real form; staff also enter their TOTP code."""
+    page.goto(base_url + "/accounts/login/")
+    page.fill("input[name=login]", user.email)
+    page.fill("input[name=password]", password)
+    page.click("form#login-form button[type=submit]")
+    if "/accounts/otp/" in page.url:
+        page.fill("input[name=token]", totp_code(user))
+        page.click("form#otp-form button[type=submit]")

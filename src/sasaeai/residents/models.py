@@ -84,3 +84,41 @@ class Resident(models.Model):
             raise ValidationError({"area": _("The area must belong to the resident's municipality.")})
         if self.area_id and self.area.layer != Area.Layer.DAILY_LIFE:
             raise ValidationError({"area": _("Choose a layer-2 (daily-life) area.")})
+
+
+class ProxyRelation(models.TextChoices):
+    """続柄: how a proxy (代理人) is related to the resident."""
+
+    CHILD = "child", _("Child (子)")
+    CHILD_IN_LAW = "child_in_law", _("Child-in-law (子の配偶者)")
+    SPOUSE = "spouse", _("Spouse (配偶者)")
+    SIBLING = "sibling", _("Sibling (兄弟姉妹)")
+    GRANDCHILD = "grandchild", _("Grandchild (孫)")
+    OTHER_RELATIVE = "other_relative", _("Other relative (その他の親族)")
+    GUARDIAN = "guardian", _("Legal guardian (成年後見人等)")
+    NEIGHBOUR = "neighbour", _("Neighbour or friend (近隣・知人)")
+
+
+class Proxy(models.Model):
+    """代理人: a family member or other person who acts for a resident on the platform
+    (enters requests, gives consent). The link is created by the resident, a coordinator,
+    or a proxy whom a coordinator later confirms."""
+
+    resident = models.ForeignKey(Resident, on_delete=models.CASCADE, related_name="proxies",
+                                 verbose_name=_("resident"))
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE,
+                             related_name="proxy_for", verbose_name=_("proxy"))
+    relation = models.CharField(_("relation"), max_length=20, choices=ProxyRelation.choices)
+    confirmed = models.BooleanField(_("confirmed by a coordinator"), default=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("proxy")
+        verbose_name_plural = _("proxies")
+        constraints = [
+            models.UniqueConstraint(fields=["resident", "user"], name="proxy_once_per_resident",
+                                    violation_error_message=_("This person is already a proxy of this resident.")),
+        ]
+
+    def __str__(self) -> str:
+        return f"proxy #{self.pk} ({self.relation})"
