@@ -7,7 +7,11 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from sasaeai.tenancy.models import LATITUDE, LONGITUDE, Area, Municipality
+from sasaeai.tenancy.models import Area, Municipality
+
+#: Own validators (not tenancy's) so this app's migrations do not follow other apps' edits.
+HOME_LAT = [MinValueValidator(-90), MaxValueValidator(90)]
+HOME_LON = [MinValueValidator(-180), MaxValueValidator(180)]
 
 from .qualifications import Qualification
 
@@ -61,8 +65,8 @@ class HelperProfile(models.Model):
         Area, on_delete=models.SET_NULL, null=True, blank=True, related_name="helper_profiles",
         verbose_name=_("daily-life area"),
     )
-    home_lat = models.FloatField(_("home latitude"), null=True, blank=True, validators=LATITUDE)
-    home_lon = models.FloatField(_("home longitude"), null=True, blank=True, validators=LONGITUDE)
+    home_lat = models.FloatField(_("home latitude"), null=True, blank=True, validators=HOME_LAT)
+    home_lon = models.FloatField(_("home longitude"), null=True, blank=True, validators=HOME_LON)
     radius_km = models.FloatField(
         _("service radius (km)"), default=3.0, validators=[MinValueValidator(0.1), MaxValueValidator(100)],
     )
