@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "sasaeai.safety",
     "sasaeai.requests",
     "sasaeai.demo",
+    "sasaeai.api",
     "sasaeai.core.admin_site.OperatorAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",

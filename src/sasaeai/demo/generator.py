@@ -101,7 +101,10 @@ def totp_base32(hex_key: str) -> str:
 
 
 def _birth_date(rng, age: int) -> date:
-    return REFERENCE_DATE - timedelta(days=age * 365 + rng.randrange(365))
+    """A birthday making the person exactly `age` on REFERENCE_DATE (1 April: no 29 Feb issue)."""
+    latest = REFERENCE_DATE.replace(year=REFERENCE_DATE.year - age)
+    earliest = REFERENCE_DATE.replace(year=REFERENCE_DATE.year - age - 1) + timedelta(days=1)
+    return earliest + timedelta(days=rng.randrange((latest - earliest).days + 1))
 
 
 def _area_layout(n: int) -> list[tuple[float, float]]:

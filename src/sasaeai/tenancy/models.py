@@ -9,8 +9,13 @@ from django.utils.translation import gettext_lazy as _
 
 from .codes import PREFECTURES, validate_municipality_code
 
-LATITUDE = [MinValueValidator(-90), MaxValueValidator(90)]
-LONGITUDE = [MinValueValidator(-180), MaxValueValidator(180)]
+#: Japan's extent (Okinotorishima 20.4°N … Etorofu 45.6°N; Yonaguni 122.9°E … Minamitorishima
+#: 154.0°E): a point outside is a typo or swapped coordinates.
+JAPAN_LAT = (20.0, 46.0)
+JAPAN_LON = (122.0, 154.1)
+_OUTSIDE = _("This point is outside Japan (latitude 20–46°N, longitude 122–154°E). Check the coordinates.")
+LATITUDE = [MinValueValidator(JAPAN_LAT[0], _OUTSIDE), MaxValueValidator(JAPAN_LAT[1], _OUTSIDE)]
+LONGITUDE = [MinValueValidator(JAPAN_LON[0], _OUTSIDE), MaxValueValidator(JAPAN_LON[1], _OUTSIDE)]
 
 
 class Municipality(models.Model):
