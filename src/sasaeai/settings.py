@@ -210,3 +210,12 @@ LOGGING = {
 NINJA_PAGINATION_PER_PAGE = 50
 SASAEAI_API_TOKEN_DAYS = 90
 CSRF_FAILURE_VIEW = "sasaeai.core.views.csrf_failure"
+
+# --- Notifications: channel -> backend class (see sasaeai/notifications/backends.py).
+# SMS and LINE are interfaces until a provider subclass is configured here.
+SASAEAI_NOTIFICATION_BACKENDS = {
+    "email": "sasaeai.notifications.backends.EmailBackend",
+    "sms": "sasaeai.notifications.backends.SmsBackend",
+    "line": "sasaeai.notifications.backends.LineBackend",
+    "in_app": "sasaeai.notifications.backends.InAppBackend",
+}

@@ -9,11 +9,12 @@ from django.utils.translation import gettext_lazy as _
 
 from sasaeai.tenancy.models import Area, Municipality
 
+from .qualifications import Qualification
+
 #: Own validators (not tenancy's) so this app's migrations do not follow other apps' edits.
 HOME_LAT = [MinValueValidator(-90), MaxValueValidator(90)]
 HOME_LON = [MinValueValidator(-180), MaxValueValidator(180)]
 
-from .qualifications import Qualification
 
 
 class TravelMode(models.TextChoices):
