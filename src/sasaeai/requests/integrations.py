@@ -1,0 +1,43 @@
+"""Calls into the apps the requests app depends on: notifications, consent, audit, ratings.
+
+Notifications are never sent inside the request: `notify` records a Notification row and
+enqueues a django-tasks task in the same transaction, so a refused (rolled-back) write
+tells nobody anything and the worker does the sending.
+"""
+
+
+def notify_later(users, kind: str, context: dict) -> None:
+    """Record and enqueue notification `requests.<kind>` for each user (deduplicated)."""
+    from sasaeai.notifications import notify
+
+    seen = set()
+    for user in users:
+        if user is None or user.pk in seen:
+            continue
+        seen.add(user.pk)
+        notify(user, f"requests.{kind}", dict(context))
+
+
+def require_matching_consent(resident) -> None:
+    """Refuse (ValidationError code "no_consent") unless the resident consented to matching."""
+    from sasaeai.safety.consent import Purpose, require_consent
+
+    require_consent(resident, Purpose.MATCHING)
+
+
+def has_matching_consent(resident) -> bool:
+    from sasaeai.safety.consent import Purpose, has_consent
+
+    return has_consent(resident, Purpose.MATCHING)
+
+
+def record_access(request_or_user, resident, fields, purpose: str) -> None:
+    from sasaeai.safety.audit import record_access as record
+
+    record(request_or_user, resident, list(fields), purpose)
+
+
+def record_rating(profile, stars: int, tags, source: str = "") -> None:
+    from sasaeai.helpers.services import record_rating as record
+
+    record(profile, stars, list(tags), source=source)

@@ -1,0 +1,134 @@
+"""Turn database rows into the matching engine's dataclasses (`sasaeai.matching.model`).
+
+`task_for(request)` builds a Task; `helpers_for(municipality_id, tasks)` builds one
+HelperCandidate per matchable helper, with their availability, verified qualifications,
+existing bookings (commitments), hours already booked in the week, recent load and blocks.
+Queries are batched: a handful per call, whatever the number of helpers.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from datetime import timedelta
+from zoneinfo import ZoneInfo
+
+from django.utils import timezone
+
+from sasaeai.helpers.categories import required_qualifications
+from sasaeai.matching.model import Commitment, HelperCandidate, Interval, Point, Task
+
+from .models import Block, Booking, BookingStatus, HelpRequest
+
+TOKYO = ZoneInfo("Asia/Tokyo")
+#: Bookings in this past window count as "recent assignments" (fairness).
+RECENT = timedelta(days=30)
+_HOLDING = (BookingStatus.BOOKED, BookingStatus.IN_PROGRESS)
+
+
+def _previous_helpers(recipient_ids) -> dict[int, tuple[int, ...]]:
+    out: dict[int, list[int]] = defaultdict(list)
+    rows = (Booking.objects.filter(request__recipient_id__in=list(recipient_ids),
+                                   status=BookingStatus.COMPLETED)
+            .order_by("-starts_at").values_list("request__recipient_id", "helper_id"))
+    for recipient_id, helper_id in rows:
+        if helper_id not in out[recipient_id]:
+            out[recipient_id].append(helper_id)
+    return {k: tuple(v) for k, v in out.items()}
+
+
+def _blocks_by_recipient(recipient_ids) -> dict[int, frozenset[int]]:
+    out: dict[int, set[int]] = defaultdict(set)
+    for recipient_id, helper_id in Block.objects.filter(recipient_id__in=list(recipient_ids)).values_list(
+            "recipient_id", "helper_id"):
+        out[recipient_id].add(helper_id)
+    return {k: frozenset(v) for k, v in out.items()}
+
+
+def tasks_for(requests) -> list[Task]:
+    requests = list(requests)
+    recipients = {r.recipient_id for r in requests}
+    previous = _previous_helpers(recipients)
+    blocks = _blocks_by_recipient(recipients)
+    out = []
+    for req in requests:
+        lat, lon = req.place_point
+        out.append(Task(
+            id=req.pk, recipient_id=req.recipient_id, category=req.category,
+            start=req.starts_at, end=req.ends_at, place=Point(lat, lon),
+            required_qualifications=frozenset(req.required_qualifications or ())
+            | required_qualifications(req.category),
+            preferred_gender=req.preferred_gender or None,
+            preferred_languages=frozenset({req.preferred_language}) if req.preferred_language else frozenset(),
+            blocked_helper_ids=blocks.get(req.recipient_id, frozenset()),
+            previous_helper_ids=previous.get(req.recipient_id, ()),
+            created_at=req.created_at,
+        ))
+    return out
+
+
+def task_for(req: HelpRequest) -> Task:
+    return tasks_for([req])[0]
+
+
+def _week_bounds(moment):
+    local = timezone.localtime(moment, TOKYO)
+    monday = (local - timedelta(days=local.weekday())).replace(hour=0, minute=0, second=0, microsecond=0)
+    return monday, monday + timedelta(days=7)
+
+
+def helpers_for(municipality_id: int, tasks: list[Task], *, profiles=None):
+    """(HelperCandidates, {helper_id: HelperProfile}) for the matchable helpers of a municipality."""
+    from sasaeai.helpers.selectors import (
+        availability_map,
+        matchable_profiles,
+        verified_qualifications_map,
+    )
+
+    profiles = list(profiles if profiles is not None else matchable_profiles(municipality_id))
+    if not profiles or not tasks:
+        return [], {p.pk: p for p in profiles}
+    ids = [p.pk for p in profiles]
+    first = min(t.start for t in tasks)
+    last = max(t.end for t in tasks)
+    week_start, _ = _week_bounds(first)
+    _, week_end = _week_bounds(last)
+    window_start = min(week_start, first - timedelta(days=1))
+    window_end = max(week_end, last + timedelta(days=1))
+
+    quals = verified_qualifications_map(ids)
+    avail = availability_map(ids, first - timedelta(hours=12), last + timedelta(hours=12))
+    commitments: dict[int, list[Commitment]] = defaultdict(list)
+    hours: dict[int, float] = defaultdict(float)
+    holding = (Booking.objects.filter(helper_id__in=ids, status__in=_HOLDING + (BookingStatus.COMPLETED,),
+                                      starts_at__lt=window_end, ends_at__gt=window_start)
+               .select_related("request", "request__recipient"))
+    task_week = _week_bounds(first)
+    for b in holding:
+        if b.status in _HOLDING:
+            lat, lon = b.request.place_point
+            commitments[b.helper_id].append(Commitment(b.starts_at, b.ends_at, Point(lat, lon)))
+        if task_week[0] <= b.starts_at < task_week[1]:
+            hours[b.helper_id] += (b.ends_at - b.starts_at).total_seconds() / 3600
+    recent: dict[int, int] = defaultdict(int)
+    since = timezone.now() - RECENT
+    for helper_id in Booking.objects.filter(helper_id__in=ids, starts_at__gte=since).exclude(
+            status=BookingStatus.CANCELLED).values_list("helper_id", flat=True):
+        recent[helper_id] += 1
+    blocked: dict[int, set[int]] = defaultdict(set)
+    for recipient_id, helper_id in Block.objects.filter(helper_id__in=ids).values_list("recipient_id", "helper_id"):
+        blocked[helper_id].add(recipient_id)
+
+    out = []
+    for p in profiles:
+        out.append(HelperCandidate(
+            id=p.pk, home=Point(p.home_lat, p.home_lon), radius_km=float(p.radius_km),
+            travel_mode=p.travel_mode, skills=frozenset(p.skills or ()),
+            qualifications=quals.get(p.pk, frozenset()), verified=p.is_identity_verified,
+            availability=tuple(Interval(s, e) for s, e in avail.get(p.pk, ())),
+            weekly_hours_cap=float(p.max_hours_per_week), hours_booked_in_week=round(hours[p.pk], 3),
+            commitments=tuple(sorted(commitments[p.pk], key=lambda c: c.start)),
+            rating=p.rating_avg, rating_count=p.rating_count, recent_assignments=recent[p.pk],
+            gender=p.gender or None, languages=frozenset(p.languages or ()),
+            blocked_recipient_ids=frozenset(blocked[p.pk]), active=bool(p.active and p.suspended_at is None),
+        ))
+    return out, {p.pk: p for p in profiles}
