@@ -160,18 +160,18 @@ class Location(models.Model):
     def __str__(self) -> str:
         return self.name
 
-    def clean(self) -> None:
-        try:
-            validate_in_japan(self.lat, self.lon)
-        except ValidationError as exc:
-            raise ValidationError({"lat": exc.messages}, code="outside_japan") from None
-
     def save(self, *args, **kwargs):
         import h3
 
         if self.lat is not None and self.lon is not None:
             self.h3_cell = h3.latlng_to_cell(self.lat, self.lon, H3_RESOLUTION)
         super().save(*args, **kwargs)
+
+    def clean(self) -> None:
+        try:
+            validate_in_japan(self.lat, self.lon)
+        except ValidationError as exc:
+            raise ValidationError({"lat": exc.messages}, code="outside_japan") from None
 
 
 class ServiceQuerySet(models.QuerySet):

@@ -1,0 +1,248 @@
+"""Reads of the directory. Visibility is part of every query (never filtered afterwards):
+
+- everybody (also anonymous visitors) sees published public resources;
+- professionals (coordinators, support centres, municipal staff, work coordinators,
+  work-support care managers) also see published professionals-only resources of their
+  municipalities;
+- editors — coordinators and municipal administrators for their areas, and the staff of a
+  provider organisation for its own resources — see everything they may edit, including
+  private notes, drafts and archived entries.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from datetime import datetime
+
+from django.db.models import ExpressionWrapper, F, FloatField, Q, QuerySet, Value
+from django.utils import timezone
+
+from sasaeai.tenancy.models import STAFF_ROLES, Area, Role
+from sasaeai.tenancy.selectors import area_ids, is_operator, municipality_ids
+
+from .models import STALE_AFTER, Organization, Service, Status, Suggestion, Visibility
+from .schedules import open_at_q
+from .textnorm import terms
+
+PROFESSIONAL_ROLES = frozenset(STAFF_ROLES | {Role.WORK_COORDINATOR, Role.WORK_SUPPORT_CM})
+EDITOR_ROLES = frozenset({Role.COORDINATOR_L1, Role.COORDINATOR_L2, Role.MUNICIPAL_ADMIN, Role.OPERATOR})
+KM_PER_DEGREE = 111.195
+MAX_RADIUS_KM = 50.0
+NOTHING = Q(pk__in=[])
+
+
+def _authenticated(user) -> bool:
+    return bool(user is not None and getattr(user, "is_authenticated", False) and user.is_active)
+
+
+def organization_ids(user) -> list[int]:
+    """Organisations whose resources the user edits as their staff (a partner membership in
+    the organisation's municipality is required as well as being listed as its staff)."""
+    if not _authenticated(user):
+        return []
+    partner_in = municipality_ids(user, {Role.PARTNER})
+    qs = Organization.objects.filter(members=user)
+    if partner_in is not None:
+        qs = qs.filter(municipality_id__in=partner_in)
+    return list(qs.values_list("pk", flat=True))
+
+
+def coordinator_q(user, prefix: str = "") -> Q:
+    """Services in the areas the user coordinates (coordinators, municipal administrators)."""
+    if not _authenticated(user):
+        return NOTHING
+    ids = municipality_ids(user, EDITOR_ROLES)
+    if ids is None:
+        return Q()
+    q = NOTHING
+    for municipality_id in ids:
+        areas = area_ids(user, municipality_id, EDITOR_ROLES)
+        if areas is None:
+            q |= Q(**{f"{prefix}municipality_id": municipality_id})
+        elif areas:
+            q |= Q(**{f"{prefix}municipality_id": municipality_id, f"{prefix}area_id__in": areas})
+    return q
+
+
+def editable_q(user) -> Q:
+    """Services the user may edit: coordinated areas plus their own organisations'."""
+    if not _authenticated(user):
+        return NOTHING
+    q = coordinator_q(user)
+    orgs = organization_ids(user)
+    if orgs:
+        q |= Q(organization_id__in=orgs)
+    return q
+
+
+def visible_q(user, *, published_only: bool = True) -> Q:
+    """The visibility rule as one query condition."""
+    public = Q(status=Status.PUBLISHED, visibility=Visibility.PUBLIC)
+    if not _authenticated(user):
+        return public
+    if is_operator(user):
+        return Q(status=Status.PUBLISHED) if published_only else Q()
+    q = public
+    pro = municipality_ids(user, PROFESSIONAL_ROLES)
+    if pro:
+        q |= Q(status=Status.PUBLISHED, visibility=Visibility.PROFESSIONALS, municipality_id__in=pro)
+    mine = editable_q(user)
+    q |= (mine & Q(status=Status.PUBLISHED)) if published_only else mine
+    return q
+
+
+def visible_services(user, *, published_only: bool = True) -> QuerySet[Service]:
+    return Service.objects.filter(visible_q(user, published_only=published_only))
+
+
+def public_services() -> QuerySet[Service]:
+    """What may be printed or handed out: published and public, whoever asks."""
+    return Service.objects.filter(status=Status.PUBLISHED, visibility=Visibility.PUBLIC)
+
+
+def editable_services(user) -> QuerySet[Service]:
+    return Service.objects.filter(editable_q(user))
+
+
+def can_edit(user, service: Service) -> bool:
+    return editable_services(user).filter(pk=service.pk).exists()
+
+
+def can_moderate(user, municipality_id: int, area_id: int | None) -> bool:
+    if not _authenticated(user):
+        return False
+    from sasaeai.tenancy.selectors import covers_area
+
+    return covers_area(user, municipality_id, area_id, EDITOR_ROLES)
+
+
+def is_coordinator(user) -> bool:
+    ids = municipality_ids(user, EDITOR_ROLES) if _authenticated(user) else set()
+    return ids is None or bool(ids)
+
+
+def coordinator_areas(user) -> QuerySet[Area]:
+    """Layer-2 areas the user coordinates."""
+    qs = Area.objects.filter(layer=Area.Layer.DAILY_LIFE).select_related("municipality")
+    ids = municipality_ids(user, EDITOR_ROLES) if _authenticated(user) else set()
+    if ids is not None:
+        q = NOTHING
+        for municipality_id in ids:
+            areas = area_ids(user, municipality_id, EDITOR_ROLES)
+            q |= Q(municipality_id=municipality_id) if areas is None else Q(
+                municipality_id=municipality_id, pk__in=areas)
+        qs = qs.filter(q)
+    return qs.order_by("municipality__code", "name")
+
+
+def suggestion_queue(user) -> QuerySet[Suggestion]:
+    """Suggestions the user may review (pending first)."""
+    return Suggestion.objects.filter(coordinator_q(user)).select_related(
+        "area", "service", "submitted_by", "municipality"
+    ).order_by("state", "-created_at", "-pk")
+
+
+@dataclass
+class SearchParams:
+    q: str = ""
+    municipality_id: int | None = None
+    category: str | None = None
+    area_id: int | None = None
+    target: str | None = None
+    cost: str | None = None
+    open_at: datetime | None = None
+    near: tuple[float, float] | None = None
+    radius_km: float = 5.0
+
+
+def search(user, params: SearchParams, *, queryset: QuerySet[Service] | None = None) -> QuerySet[Service]:
+    """Published resources the user may see that match every given filter. With `near` the
+    result is limited to `radius_km` and ordered nearest first (`d2` is the squared
+    equirectangular distance in degrees of latitude, computed by the database)."""
+    qs = queryset if queryset is not None else visible_services(user)
+    qs = qs.select_related("location", "area", "organization")
+    if params.municipality_id:
+        qs = qs.filter(municipality_id=params.municipality_id)
+    for term in terms(params.q):
+        qs = qs.filter(search_text__contains=term)
+    if params.category:
+        qs = qs.filter(category=params.category)
+    if params.area_id:
+        qs = qs.filter(area_id=params.area_id)
+    if params.target:
+        qs = qs.filter(targets__contains=f"|{params.target}|")
+    if params.cost:
+        qs = qs.filter(cost=params.cost)
+    if params.open_at:
+        qs = qs.filter(pk__in=Service.objects.filter(open_at_q(params.open_at)).values("pk"))
+    if params.near:
+        lat, lon = params.near
+        radius = min(max(params.radius_km or 5.0, 0.1), MAX_RADIUS_KM)
+        dlat = radius / KM_PER_DEGREE
+        k = math.cos(math.radians(lat))
+        dlon = dlat / max(k, 0.01)
+        qs = qs.filter(
+            location__lat__gte=lat - dlat, location__lat__lte=lat + dlat,
+            location__lon__gte=lon - dlon, location__lon__lte=lon + dlon,
+        )
+        dy = F("location__lat") - Value(lat)
+        dx = (F("location__lon") - Value(lon)) * Value(k)
+        qs = qs.annotate(d2=ExpressionWrapper(dy * dy + dx * dx, output_field=FloatField()))
+        qs = qs.filter(d2__lte=dlat * dlat).order_by("d2", "pk")
+    else:
+        qs = qs.order_by("category", "name_kana", "name", "pk")
+    return qs
+
+
+def haversine_km(a: tuple[float, float], b: tuple[float, float]) -> float:
+    lat1, lon1, lat2, lon2 = map(math.radians, (a[0], a[1], b[0], b[1]))
+    h = math.sin((lat2 - lat1) / 2) ** 2 + math.cos(lat1) * math.cos(lat2) * math.sin((lon2 - lon1) / 2) ** 2
+    return 2 * 6371.0088 * math.asin(math.sqrt(h))
+
+
+def distance_km(service: Service, near: tuple[float, float] | None) -> float | None:
+    if near is None or service.location is None:
+        return None
+    return round(haversine_km(near, (service.location.lat, service.location.lon)), 2)
+
+
+def home_of(user) -> tuple[float, float] | None:
+    """The user's own home position (their Resident record), for "near my home"."""
+    if not _authenticated(user):
+        return None
+    from sasaeai.residents.models import Resident
+
+    row = Resident.objects.filter(user=user).values_list("lat", "lon").first()
+    return (row[0], row[1]) if row else None
+
+
+# --- Freshness ------------------------------------------------------------------------------
+
+def stale_by_area(user, now=None) -> list[dict]:
+    """Per coordinated area: the published resources to re-verify, oldest first."""
+    now = now or timezone.now()
+    out = []
+    stale = Service.objects.stale(now).filter(coordinator_q(user)).select_related("area").order_by(
+        "area__name", F("last_verified_at").asc(nulls_first=True), "name")
+    by_area: dict[int, dict] = {}
+    for service in stale:
+        entry = by_area.setdefault(service.area_id, {"area": service.area, "services": []})
+        entry["services"].append(service)
+    for area in coordinator_areas(user):
+        entry = by_area.get(area.pk, {"area": area, "services": []})
+        entry["share"] = verified_share(area, now)
+        out.append(entry)
+    return out
+
+
+def verified_share(area, now=None) -> float | None:
+    """Share of the area's published resources verified within the last 180 days
+    (None when the area has no published resource)."""
+    now = now or timezone.now()
+    published = Service.objects.published().filter(area=area)
+    total = published.count()
+    if not total:
+        return None
+    fresh = published.filter(last_verified_at__gte=now - STALE_AFTER).count()
+    return fresh / total
