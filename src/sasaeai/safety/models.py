@@ -120,3 +120,387 @@ class AccessLog(AppendOnlyModel):
 
     def __str__(self) -> str:
         return f"access #{self.pk} resident={self.resident_id} by={self.actor_id}"
+
+
+class AuditEvent(AppendOnlyModel):
+    """監査記録: security-relevant actions (recovery codes, data exports and erasures,
+    emergency plan changes, vetting decisions made through this app). Ids and codes only."""
+
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.DO_NOTHING, db_constraint=False,
+                              null=True, blank=True, related_name="+", verbose_name=_("who"))
+    action = models.CharField(_("action"), max_length=48, db_index=True)
+    municipality_id = models.BigIntegerField(_("municipality"), null=True, blank=True, db_index=True)
+    target_type = models.CharField(_("target type"), max_length=40, blank=True)
+    target_id = models.BigIntegerField(_("target id"), null=True, blank=True)
+    details = models.JSONField(_("details"), default=dict, blank=True)
+    ip_prefix = models.CharField(_("from (network)"), max_length=64, blank=True)
+    at = models.DateTimeField(_("when"), default=timezone.now, db_index=True)
+
+    class Meta:
+        verbose_name = _("audit event")
+        verbose_name_plural = _("audit events")
+        ordering = ["-at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.action} #{self.pk}"
+
+
+# --- Emergencies ----------------------------------------------------------------------------
+
+
+class ContactKind(models.TextChoices):
+    FAMILY = "family", _("Family (家族)")
+    SUPPORT_CENTER = "support_center", _("Community general support centre (地域包括支援センター)")
+    CARE_MANAGER = "care_manager", _("Care manager (ケアマネジャー)")
+    DOCTOR = "doctor", _("Doctor (かかりつけ医)")
+    NEIGHBOUR = "neighbour", _("Neighbour (近隣)")
+    OTHER = "other", _("Other")
+
+
+class EmergencyPlan(models.Model):
+    """緊急時対応計画: what to do for one recipient (ordered contacts and notes)."""
+
+    #: Sensitive: shown only to staff, the recipient side and the booked helper, and audited.
+    SENSITIVE_FIELDS = ("emergency_contacts", "emergency_notes")
+
+    resident = models.OneToOneField(Resident, on_delete=models.CASCADE, related_name="emergency_plan",
+                                    verbose_name=_("resident"))
+    notes = models.TextField(_("notes for an emergency"), blank=True, max_length=2000,
+                             help_text=_("Conditions, medicines, where the health insurance card is kept."))
+    hospital = models.CharField(_("hospital"), max_length=120, blank=True)
+    updated_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+                                   related_name="+", verbose_name=_("updated by"))
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("emergency plan")
+        verbose_name_plural = _("emergency plans")
+
+    def __str__(self) -> str:
+        return f"emergency plan #{self.pk}"
+
+    @property
+    def municipality_id(self) -> int:
+        return self.resident.municipality_id
+
+
+class EmergencyContact(models.Model):
+    """緊急連絡先: one step of the chain, in order."""
+
+    plan = models.ForeignKey(EmergencyPlan, on_delete=models.CASCADE, related_name="contacts",
+                             verbose_name=_("emergency plan"))
+    order = models.PositiveSmallIntegerField(_("order"))
+    kind = models.CharField(_("kind"), max_length=16, choices=ContactKind.choices)
+    name = models.CharField(_("name"), max_length=100)
+    relation = models.CharField(_("relation"), max_length=40, blank=True)
+    phone = models.CharField(_("phone number"), max_length=20)
+    #: When the contact has an account, they are notified and can acknowledge in the app.
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+                             related_name="emergency_contact_for", verbose_name=_("account"))
+
+    class Meta:
+        verbose_name = _("emergency contact")
+        verbose_name_plural = _("emergency contacts")
+        ordering = ["plan_id", "order", "pk"]
+        constraints = [models.UniqueConstraint(fields=["plan", "order"], name="emergency_contact_order_unique")]
+
+    def __str__(self) -> str:
+        return f"contact #{self.pk} ({self.kind})"
+
+
+class EscalationRuleSet(models.Model):
+    """エスカレーション規則: per municipality, how long each step of the chain has to
+    acknowledge before the next is called, and who is always told."""
+
+    municipality = models.OneToOneField("tenancy.Municipality", on_delete=models.CASCADE,
+                                        related_name="escalation_rules", verbose_name=_("municipality"))
+    ack_timeout_minutes = models.PositiveSmallIntegerField(_("minutes to acknowledge before escalating"),
+                                                           default=10)
+    inform_roles = models.JSONField(
+        _("roles informed at once"), default=list, blank=True,
+        help_text=_("Role codes told as soon as the button is pressed (e.g. coordinator_l2)."))
+    fallback_roles = models.JSONField(
+        _("roles called when the chain is exhausted"), default=list, blank=True)
+    check_in_grace_minutes = models.PositiveSmallIntegerField(_("alert when not checked in after (minutes)"),
+                                                              default=15)
+    check_out_grace_minutes = models.PositiveSmallIntegerField(
+        _("alert when not checked out after the planned end (minutes)"), default=30)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("escalation rule set")
+        verbose_name_plural = _("escalation rule sets")
+
+    def __str__(self) -> str:
+        return f"escalation rules #{self.pk}"
+
+
+class AlertStatus(models.TextChoices):
+    OPEN = "open", _("Open: waiting for acknowledgement")
+    ACKNOWLEDGED = "acknowledged", _("Acknowledged")
+    EXHAUSTED = "exhausted", _("Nobody acknowledged: fallback called")
+    RESOLVED = "resolved", _("Resolved")
+
+
+class EmergencyAlert(models.Model):
+    """緊急発報: the 「緊急」 button pressed during a visit."""
+
+    municipality = models.ForeignKey("tenancy.Municipality", on_delete=models.CASCADE, related_name="+",
+                                     verbose_name=_("municipality"))
+    area_id = models.BigIntegerField(_("area"), null=True, blank=True)
+    resident = models.ForeignKey(Resident, on_delete=models.CASCADE, related_name="emergency_alerts",
+                                 verbose_name=_("resident"))
+    booking = models.ForeignKey("requests.Booking", on_delete=models.SET_NULL, null=True, blank=True,
+                                related_name="+", verbose_name=_("booking"))
+    raised_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True,
+                                  related_name="+", verbose_name=_("raised by"))
+    raised_at = models.DateTimeField(_("raised at"), default=timezone.now)
+    called_119 = models.BooleanField(_("119 was called"), default=False)
+    status = models.CharField(_("status"), max_length=14, choices=AlertStatus.choices, default=AlertStatus.OPEN,
+                              db_index=True)
+    ack_timeout_minutes = models.PositiveSmallIntegerField(_("minutes to acknowledge"), default=10)
+    acknowledged_at = models.DateTimeField(_("acknowledged at"), null=True, blank=True)
+    resolved_at = models.DateTimeField(_("resolved at"), null=True, blank=True)
+    resolved_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+                                    related_name="+", verbose_name=_("resolved by"))
+
+    class Meta:
+        verbose_name = _("emergency alert")
+        verbose_name_plural = _("emergency alerts")
+        ordering = ["-raised_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"emergency #{self.pk} ({self.status})"
+
+
+class AlertStep(models.Model):
+    """One step of an alert's chain: a contact (or fallback staff member) told at
+    `notified_at`; acknowledged or escalated when `due_at` passes."""
+
+    class Kind(models.TextChoices):
+        CONTACT = "contact", _("Emergency contact")
+        INFORM = "inform", _("Informed staff")
+        FALLBACK = "fallback", _("Fallback staff")
+
+    alert = models.ForeignKey(EmergencyAlert, on_delete=models.CASCADE, related_name="steps",
+                              verbose_name=_("alert"))
+    order = models.PositiveSmallIntegerField(_("order"))
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices, default=Kind.CONTACT)
+    contact = models.ForeignKey(EmergencyContact, on_delete=models.SET_NULL, null=True, blank=True,
+                                related_name="+", verbose_name=_("contact"))
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+                             related_name="+", verbose_name=_("account notified"))
+    notified_at = models.DateTimeField(_("notified at"), null=True, blank=True)
+    due_at = models.DateTimeField(_("escalates at"), null=True, blank=True)
+    acknowledged_at = models.DateTimeField(_("acknowledged at"), null=True, blank=True)
+    acknowledged_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True,
+                                        blank=True, related_name="+", verbose_name=_("acknowledged by"))
+    escalated_at = models.DateTimeField(_("escalated at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("alert step")
+        verbose_name_plural = _("alert steps")
+        ordering = ["alert_id", "order", "pk"]
+
+    def __str__(self) -> str:
+        return f"step {self.order} of alert #{self.alert_id}"
+
+
+# --- Incidents -------------------------------------------------------------------------------
+
+
+class InsurancePolicy(models.Model):
+    """保険: the policy that covers activities in a municipality (e.g. ボランティア活動保険)."""
+
+    class Coverage(models.TextChoices):
+        LIABILITY = "liability", _("Liability (賠償責任)")
+        ACCIDENT = "accident", _("Injury of the helper (傷害)")
+        BOTH = "both", _("Liability and injury")
+
+    municipality = models.ForeignKey("tenancy.Municipality", on_delete=models.CASCADE,
+                                     related_name="insurance_policies", verbose_name=_("municipality"))
+    name = models.CharField(_("name"), max_length=120)
+    insurer = models.CharField(_("insurer"), max_length=120)
+    policy_number = models.CharField(_("policy number"), max_length=60, blank=True)
+    coverage = models.CharField(_("coverage"), max_length=10, choices=Coverage.choices, default=Coverage.BOTH)
+    claim_contact = models.CharField(_("how to claim"), max_length=200, blank=True)
+    valid_from = models.DateField(_("valid from"))
+    valid_until = models.DateField(_("valid until"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("insurance policy")
+        verbose_name_plural = _("insurance policies")
+        ordering = ["municipality_id", "-valid_from"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class IncidentKind(models.TextChoices):
+    FALL = "fall", _("Fall (転倒)")
+    ILLNESS = "illness", _("Sudden illness (急病)")
+    ACCIDENT = "accident", _("Accident (事故)")
+    PROPERTY_DAMAGE = "property_damage", _("Property damage (物損)")
+    THEFT_ALLEGATION = "theft_allegation", _("Theft allegation (盗難の訴え)")
+    ABUSE_CONCERN = "abuse_concern", _("Abuse concern (虐待の疑い)")
+    OTHER = "other", _("Other")
+
+
+class Severity(models.TextChoices):
+    NEAR_MISS = "near_miss", _("Near miss (ヒヤリハット)")
+    LOW = "low", _("Low")
+    MEDIUM = "medium", _("Medium")
+    HIGH = "high", _("High")
+    CRITICAL = "critical", _("Critical")
+
+
+class IncidentStatus(models.TextChoices):
+    REPORTED = "reported", _("Reported")
+    INVESTIGATING = "investigating", _("Investigating")
+    ACTION_TAKEN = "action_taken", _("Action taken")
+    CLOSED = "closed", _("Closed")
+
+
+class Incident(models.Model):
+    """事故報告: something that happened on a visit, with its follow-up."""
+
+    municipality = models.ForeignKey("tenancy.Municipality", on_delete=models.CASCADE, related_name="+",
+                                     verbose_name=_("municipality"))
+    area_id = models.BigIntegerField(_("area"), null=True, blank=True)
+    resident = models.ForeignKey(Resident, on_delete=models.SET_NULL, null=True, blank=True,
+                                 related_name="incidents", verbose_name=_("resident"))
+    booking = models.ForeignKey("requests.Booking", on_delete=models.SET_NULL, null=True, blank=True,
+                                related_name="+", verbose_name=_("booking"))
+    helper = models.ForeignKey("helpers.HelperProfile", on_delete=models.SET_NULL, null=True, blank=True,
+                               related_name="+", verbose_name=_("helper involved"))
+    alert = models.ForeignKey(EmergencyAlert, on_delete=models.SET_NULL, null=True, blank=True,
+                              related_name="incidents", verbose_name=_("emergency alert"))
+    kind = models.CharField(_("kind"), max_length=20, choices=IncidentKind.choices)
+    severity = models.CharField(_("severity"), max_length=10, choices=Severity.choices)
+    occurred_at = models.DateTimeField(_("when it happened"))
+    description = models.TextField(_("what happened"), max_length=4000)
+    status = models.CharField(_("status"), max_length=14, choices=IncidentStatus.choices,
+                              default=IncidentStatus.REPORTED, db_index=True)
+    insurance_policy = models.ForeignKey(InsurancePolicy, on_delete=models.SET_NULL, null=True, blank=True,
+                                         related_name="incidents", verbose_name=_("insurance policy"))
+    reported_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True,
+                                    related_name="+", verbose_name=_("reported by"))
+    created_at = models.DateTimeField(auto_now_add=True)
+    closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("incident")
+        verbose_name_plural = _("incidents")
+        ordering = ["-occurred_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"incident #{self.pk} ({self.kind}, {self.severity})"
+
+
+class IncidentUpdate(models.Model):
+    """対応記録: one follow-up step on an incident."""
+
+    incident = models.ForeignKey(Incident, on_delete=models.CASCADE, related_name="updates",
+                                 verbose_name=_("incident"))
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+",
+                           verbose_name=_("by"))
+    status = models.CharField(_("new status"), max_length=14, choices=IncidentStatus.choices)
+    note = models.TextField(_("note"), max_length=2000)
+    at = models.DateTimeField(_("when"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("incident follow-up")
+        verbose_name_plural = _("incident follow-ups")
+        ordering = ["incident_id", "at", "pk"]
+
+    def __str__(self) -> str:
+        return f"update #{self.pk} of incident #{self.incident_id}"
+
+
+# --- Visit monitoring -------------------------------------------------------------------------
+
+
+class VisitAlert(models.Model):
+    """訪問見守りアラート: a booking not checked in / out in time."""
+
+    class Kind(models.TextChoices):
+        NO_CHECK_IN = "no_check_in", _("Not checked in")
+        NO_CHECK_OUT = "no_check_out", _("Not checked out")
+
+    booking = models.ForeignKey("requests.Booking", on_delete=models.CASCADE, related_name="+",
+                                verbose_name=_("booking"))
+    municipality = models.ForeignKey("tenancy.Municipality", on_delete=models.CASCADE, related_name="+",
+                                     verbose_name=_("municipality"))
+    area_id = models.BigIntegerField(_("area"), null=True, blank=True)
+    kind = models.CharField(_("kind"), max_length=14, choices=Kind.choices)
+    created_at = models.DateTimeField(_("raised at"), default=timezone.now)
+    notified = models.PositiveSmallIntegerField(_("people alerted"), default=0)
+    resolved_at = models.DateTimeField(_("resolved at"), null=True, blank=True)
+    resolved_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+                                    related_name="+", verbose_name=_("resolved by"))
+
+    class Meta:
+        verbose_name = _("visit alert")
+        verbose_name_plural = _("visit alerts")
+        ordering = ["-created_at", "-pk"]
+        constraints = [models.UniqueConstraint(fields=["booking", "kind"], name="visit_alert_once_per_kind")]
+
+    def __str__(self) -> str:
+        return f"visit alert #{self.pk} ({self.kind})"
+
+
+# --- Helper vetting ---------------------------------------------------------------------------
+
+
+class StandardsAgreement(models.Model):
+    """行動規範への同意: a helper agrees to the community standards before the first visit
+    with each new recipient."""
+
+    helper = models.ForeignKey("helpers.HelperProfile", on_delete=models.CASCADE, related_name="+",
+                               verbose_name=_("helper"))
+    resident = models.ForeignKey(Resident, on_delete=models.CASCADE, related_name="+",
+                                 verbose_name=_("resident"))
+    version = models.CharField(_("standards version"), max_length=16)
+    agreed_at = models.DateTimeField(_("agreed at"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("community standards agreement")
+        verbose_name_plural = _("community standards agreements")
+        constraints = [models.UniqueConstraint(fields=["helper", "resident", "version"],
+                                               name="standards_agreement_once")]
+
+    def __str__(self) -> str:
+        return f"agreement #{self.pk}"
+
+
+# --- Account recovery -------------------------------------------------------------------------
+
+
+class RecoveryCode(models.Model):
+    """本人確認後の復旧コード: a coordinator, after checking identity (in person, or through a
+    confirmed proxy), issues a one-time code; only its hash is stored."""
+
+    class IdentityCheck(models.TextChoices):
+        IN_PERSON_ID = "in_person_id", _("In person with an identity document")
+        VIDEO_ID = "video_id", _("Video call with an identity document")
+        PROXY_CONFIRMED = "proxy_confirmed", _("Through a confirmed proxy, with a call back to the registered phone")
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+",
+                             verbose_name=_("account"))
+    code_hash = models.CharField(max_length=64)
+    issued_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True,
+                                  related_name="+", verbose_name=_("issued by"))
+    assisted_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+                                    related_name="+", verbose_name=_("assisting proxy"))
+    identity_check = models.CharField(_("identity check"), max_length=20, choices=IdentityCheck.choices)
+    issued_at = models.DateTimeField(default=timezone.now)
+    expires_at = models.DateTimeField()
+    used_at = models.DateTimeField(null=True, blank=True)
+    failed_attempts = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("recovery code")
+        verbose_name_plural = _("recovery codes")
+
+    def __str__(self) -> str:
+        return f"recovery code #{self.pk}"
