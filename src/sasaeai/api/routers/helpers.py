@@ -1,0 +1,315 @@
+"""Helpers: own profile, availability, qualifications, identity; coordinator review and vetting."""
+
+import datetime as dt
+
+from django.http import Http404
+from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
+from ninja import Router, Schema
+from ninja.pagination import paginate
+from pydantic import Field
+
+from sasaeai.helpers import selectors, services
+from sasaeai.helpers.models import HelperQualification
+from sasaeai.tenancy.selectors import municipality_ids
+
+from ..errors import ApiError
+from ..schemas import responses
+
+PREFIX = "/helpers"
+router = Router(tags=["helpers"])
+
+
+class QualificationOut(Schema):
+    id: int
+    profile_id: int
+    code: str
+    status: str
+    certificate_number: str
+    document_note: str
+    obtained_on: dt.date | None
+    expires_on: dt.date | None
+    submitted_at: dt.datetime
+    reviewed_at: dt.datetime | None
+    review_note: str
+
+
+class RuleSchema(Schema):
+    weekday: int = Field(..., ge=0, le=6, description="0 = Monday … 6 = Sunday")
+    start_time: dt.time = Field(..., description="Asia/Tokyo wall-clock time")
+    end_time: dt.time
+
+
+class ExceptionIn(Schema):
+    date: dt.date
+    start_time: dt.time | None = None
+    end_time: dt.time | None = None
+    available: bool = False
+    note: str = Field("", max_length=200)
+
+
+class ExceptionOut(ExceptionIn):
+    id: int
+
+
+class ProfileOut(Schema):
+    id: int
+    user_id: int
+    display_name: str
+    municipality_id: int
+    area_id: int | None
+    home_lat: float | None
+    home_lon: float | None
+    radius_km: float
+    travel_mode: str
+    skills: list[str]
+    subtasks: list[str]
+    languages: list[str]
+    gender: str
+    max_hours_per_week: float
+    has_insurance: bool
+    insurance_note: str
+    insurance_expires_on: dt.date | None
+    training_done: bool
+    training_completed_on: dt.date | None
+    bio: str
+    active: bool
+    identity_status: str
+    identity_verified_at: dt.datetime | None
+    suspended_at: dt.datetime | None
+    suspension_reason: str
+    rating_avg: float | None
+    rating_count: int
+    flagged_at: dt.datetime | None
+    flag_reason: str
+    verified_qualifications: list[str]
+
+    @staticmethod
+    def resolve_display_name(obj):
+        return obj.user.display_name
+
+    @staticmethod
+    def resolve_verified_qualifications(obj):
+        return sorted(selectors.verified_qualifications(obj))
+
+
+class ProfileIn(Schema):
+    area_id: int | None = None
+    home_lat: float | None = Field(None, ge=-90, le=90)
+    home_lon: float | None = Field(None, ge=-180, le=180)
+    radius_km: float | None = Field(None, gt=0, le=100)
+    travel_mode: str | None = None
+    skills: list[str] | None = None
+    subtasks: list[str] | None = None
+    languages: list[str] | None = None
+    gender: str | None = None
+    max_hours_per_week: float | None = Field(None, ge=0, le=60)
+    has_insurance: bool | None = None
+    insurance_note: str | None = Field(None, max_length=200)
+    insurance_expires_on: dt.date | None = None
+    training_done: bool | None = None
+    training_completed_on: dt.date | None = None
+    bio: str | None = Field(None, max_length=1000)
+    active: bool | None = None
+
+
+class QualificationIn(Schema):
+    code: str = Field(..., max_length=32)
+    certificate_number: str = Field("", max_length=50)
+    document_note: str = Field("", max_length=300)
+    obtained_on: dt.date | None = None
+    expires_on: dt.date | None = None
+
+
+class IdentityIn(Schema):
+    document: str = Field(..., max_length=20)
+
+
+class ReviewIn(Schema):
+    approve: bool
+    note: str = Field("", max_length=300)
+
+
+class ReasonIn(Schema):
+    reason: str = Field(..., min_length=3, max_length=2000)
+
+
+class IntervalOut(Schema):
+    start: dt.datetime
+    end: dt.datetime
+
+
+def _own(request):
+    profile = services.get_or_create_own_profile(request.user)
+    if profile is None:
+        raise ApiError(404, "not_a_helper", _("You are not registered as a helper."))
+    return profile
+
+
+def _require_reviewer(request):
+    ids = municipality_ids(request.user, selectors.REVIEWER_ROLES)
+    if ids is not None and not ids:
+        raise ApiError(403, "forbidden", _("Only coordinators can review helpers."))
+
+
+def _staff_profile(request, profile_id):
+    _require_reviewer(request)
+    profile = selectors.profile_for_staff(request.user, profile_id)
+    if profile is None:
+        raise Http404
+    return profile
+
+
+# --- the helper's own profile ------------------------------------------------------------------
+
+@router.get("/me", response=responses(200, ProfileOut), summary="My helper profile")
+def get_me(request):
+    return _own(request)
+
+
+@router.patch("/me", response=responses(200, ProfileOut), summary="Update my helper profile")
+def update_me(request, payload: ProfileIn):
+    profile = _own(request)
+    data = payload.dict(exclude_unset=True)
+    if "area_id" in data:
+        from sasaeai.tenancy.models import Area
+
+        area_id = data.pop("area_id")
+        data["area"] = None if area_id is None else Area.objects.filter(
+            pk=area_id, municipality_id=profile.municipality_id, layer=2).first()
+        if area_id is not None and data["area"] is None:
+            raise ApiError(400, "area_other_municipality", _("Choose a daily-life area of your municipality."))
+    for key in ("travel_mode", "gender", "insurance_note", "bio"):
+        if key in data and data[key] is None:
+            data[key] = "" if key != "travel_mode" else profile.travel_mode
+    for key in ("skills", "subtasks", "languages"):
+        if key in data and data[key] is None:
+            data[key] = []
+    return services.update_profile(profile, request.user, **data)
+
+
+@router.get("/me/availability", response=responses(200, list[RuleSchema]), summary="My weekly availability")
+def get_rules(request):
+    return list(_own(request).availability_rules.all())
+
+
+@router.put("/me/availability", response=responses(200, list[RuleSchema]), summary="Replace my weekly availability")
+def put_rules(request, payload: list[RuleSchema]):
+    profile = _own(request)
+    return services.set_weekly_availability(
+        profile, request.user, [(r.weekday, r.start_time, r.end_time) for r in payload]
+    )
+
+
+@router.get("/me/availability/intervals", response=responses(200, list[IntervalOut]),
+            summary="My free windows between two times (rules and exceptions applied)")
+def my_intervals(request, start: dt.datetime, end: dt.datetime):
+    if start.tzinfo is None or end.tzinfo is None:
+        raise ApiError(400, "naive_datetime", _("Give times with a time-zone offset."))
+    if end <= start or end - start > dt.timedelta(days=62):
+        raise ApiError(400, "invalid_range", _("The range must be positive and at most 62 days."))
+    return [{"start": s, "end": e} for s, e in selectors.availability_intervals(_own(request), start, end)]
+
+
+@router.get("/me/exceptions", response=responses(200, list[ExceptionOut]))
+def list_exceptions(request):
+    return list(_own(request).availability_exceptions.order_by("date", "start_time"))
+
+
+@router.post("/me/exceptions", response=responses(201, ExceptionOut), summary="Add a day off or an extra window")
+def add_exception(request, payload: ExceptionIn):
+    profile = _own(request)
+    return 201, services.add_exception(profile, request.user, **payload.dict())
+
+
+@router.delete("/me/exceptions/{exception_id}", response=responses(204, None))
+def delete_exception(request, exception_id: int):
+    profile = _own(request)
+    services.remove_exception(get_object_or_404(profile.availability_exceptions, pk=exception_id), request.user)
+    return 204, None
+
+
+@router.get("/me/qualifications", response=responses(200, list[QualificationOut]))
+def my_qualifications(request):
+    return list(_own(request).qualifications.order_by("code", "-submitted_at"))
+
+
+@router.post("/me/qualifications", response=responses(201, QualificationOut), summary="Submit a qualification")
+def submit_qualification(request, payload: QualificationIn):
+    profile = _own(request)
+    return 201, services.submit_qualification(profile, request.user, **payload.dict())
+
+
+@router.post("/me/identity", response=responses(200, ProfileOut), summary="Ask for an identity check")
+def submit_identity(request, payload: IdentityIn):
+    return services.submit_identity(_own(request), request.user, payload.document)
+
+
+# --- coordinators ---------------------------------------------------------------------------------
+
+@router.get("", response=responses(200, list[ProfileOut]), summary="Helpers I may review")
+@paginate
+def list_helpers(request, status: str | None = None):
+    """status: pending_identity | flagged | suspended | matchable"""
+    _require_reviewer(request)
+    qs = selectors.profiles_for_staff(request.user)
+    if status == "pending_identity":
+        qs = qs.filter(identity_status="submitted")
+    elif status == "flagged":
+        qs = qs.filter(flagged_at__isnull=False)
+    elif status == "suspended":
+        qs = qs.filter(suspended_at__isnull=False)
+    elif status == "matchable":
+        qs = qs.filter(active=True, suspended_at__isnull=True, identity_status="verified")
+    elif status:
+        raise ApiError(400, "invalid_status", _("Unknown status filter."))
+    return qs.prefetch_related("qualifications").order_by("pk")
+
+
+@router.get("/qualifications/pending", response=responses(200, list[QualificationOut]),
+            summary="Qualifications waiting for review")
+@paginate
+def pending_qualifications(request):
+    _require_reviewer(request)
+    return selectors.pending_qualifications(request.user)
+
+
+@router.post("/qualifications/{qualification_id}/review", response=responses(200, QualificationOut),
+             summary="Verify or reject a qualification")
+def review_qualification(request, qualification_id: int, payload: ReviewIn):
+    _require_reviewer(request)
+    qualification = get_object_or_404(
+        HelperQualification.objects.filter(profile__in=selectors.profiles_for_staff(request.user)),
+        pk=qualification_id,
+    )
+    return services.review_qualification(qualification, request.user, payload.approve, payload.note)
+
+
+@router.get("/{profile_id}", response=responses(200, ProfileOut))
+def get_helper(request, profile_id: int):
+    return _staff_profile(request, profile_id)
+
+
+@router.get("/{profile_id}/qualifications", response=responses(200, list[QualificationOut]))
+def helper_qualifications(request, profile_id: int):
+    return list(_staff_profile(request, profile_id).qualifications.order_by("code", "-submitted_at"))
+
+
+@router.post("/{profile_id}/identity/review", response=responses(200, ProfileOut))
+def review_identity(request, profile_id: int, payload: ReviewIn):
+    return services.review_identity(_staff_profile(request, profile_id), request.user, payload.approve, payload.note)
+
+
+@router.post("/{profile_id}/suspend", response=responses(200, ProfileOut), summary="Suspend a helper")
+def suspend(request, profile_id: int, payload: ReasonIn):
+    return services.suspend(_staff_profile(request, profile_id), request.user, payload.reason)
+
+
+@router.post("/{profile_id}/reinstate", response=responses(200, ProfileOut), summary="Reinstate a helper")
+def reinstate(request, profile_id: int, payload: ReasonIn):
+    return services.reinstate(_staff_profile(request, profile_id), request.user, payload.reason)
+
+
+@router.post("/{profile_id}/clear-flag", response=responses(200, ProfileOut), summary="Clear a helper's flag")
+def clear_flag(request, profile_id: int, payload: ReasonIn):
+    return services.clear_flag(_staff_profile(request, profile_id), request.user, payload.reason)
