@@ -118,7 +118,7 @@ def page(browser, live_server):
     """A fresh browser page (Japanese locale) against the live test server.
     `page.goto(live_server.url + "/")`."""
     context = browser.new_context(locale="ja-JP", viewport={"width": 1280, "height": 900})
-    context.set_default_timeout(15_000)
+    context.set_default_timeout(30_000)
     pg = context.new_page()
     yield pg
     context.close()
