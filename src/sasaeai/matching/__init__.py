@@ -1,1 +1,56 @@
-"""The matching engine (マッチング): pure Python/NumPy/OR-Tools, no Django imports."""
+"""The matching engine (マッチング): pure Python/NumPy/OR-Tools, no Django imports.
+
+Public API (see docs/matching.md):
+    rank(task, helpers, weights=Weights(), limit=None) -> (candidates, rejections)
+    check(task, helper) -> tuple of rejection codes
+    assign_batch(tasks, helpers, weights=Weights(), time_limit_s=10.0) -> Assignment
+    assign_greedy(tasks, helpers, weights=Weights()) -> Assignment
+    explain(candidate, lang="ja") -> str
+"""
+
+from .constraints import check, conflict
+from .engine import assign_batch, assign_greedy, rank
+from .explain import explain, explain_rejection
+from .model import (
+    REJECTION_CODES,
+    TRAVEL_MODES,
+    TRAVEL_OVERHEAD_MIN,
+    TRAVEL_SPEED_KMH,
+    Assignment,
+    Candidate,
+    Commitment,
+    HelperCandidate,
+    Interval,
+    Point,
+    Reason,
+    Rejection,
+    Task,
+    Weights,
+)
+from .qualifications import GRAPH, closure
+
+__all__ = [
+    "GRAPH",
+    "REJECTION_CODES",
+    "TRAVEL_MODES",
+    "TRAVEL_OVERHEAD_MIN",
+    "TRAVEL_SPEED_KMH",
+    "Assignment",
+    "Candidate",
+    "Commitment",
+    "HelperCandidate",
+    "Interval",
+    "Point",
+    "Reason",
+    "Rejection",
+    "Task",
+    "Weights",
+    "assign_batch",
+    "assign_greedy",
+    "check",
+    "closure",
+    "conflict",
+    "explain",
+    "explain_rejection",
+    "rank",
+]
