@@ -36,3 +36,41 @@ def make_proxy(db):
         return Proxy.objects.create(resident=resident, user=user, relation=relation, confirmed=confirmed)
 
     return make
+
+
+@pytest.fixture
+def make_helper(db, make_user):
+    """make_helper(municipality, **profile_fields) -> HelperProfile (identity verified)."""
+    from django.utils import timezone
+
+    from sasaeai.helpers.models import HelperProfile, IdentityStatus
+    from sasaeai.tenancy.models import Role
+
+    def make(municipality, user=None, **fields):
+        user = user or make_user(Role.HELPER, municipality)
+        values = dict(home_lat=35.66, home_lon=139.33, identity_status=IdentityStatus.VERIFIED,
+                      identity_verified_at=timezone.now(), skills=["housework"])
+        values.update(fields)
+        return HelperProfile.objects.create(user=user, municipality=municipality, **values)
+
+    return make
+
+
+@pytest.fixture
+def make_booking(db, make_user):
+    """make_booking(resident, helper, starts_at, minutes=60, status="booked") -> Booking (ORM only)."""
+    from datetime import timedelta
+
+    from sasaeai.requests.models import Booking, HelpRequest
+
+    def make(resident, helper, starts_at, minutes=60, status="booked", **fields):
+        req = HelpRequest.objects.create(
+            municipality=resident.municipality, area=resident.area, recipient=resident, entered_by="coordinator",
+            category="housework", title="買い物", starts_at=starts_at, duration_minutes=minutes,
+            status="booked" if status == "booked" else "in_progress",
+        )
+        return Booking.objects.create(request=req, helper=helper, municipality=resident.municipality,
+                                      starts_at=starts_at, ends_at=starts_at + timedelta(minutes=minutes),
+                                      status=status, **fields)
+
+    return make

@@ -1,0 +1,25 @@
+"""`sasaeai run_monitors`: escalate unacknowledged emergencies and raise visit alerts.
+Run it every minute from cron or a worker (`--loop 60` keeps running)."""
+
+import time
+
+from django.core.management.base import BaseCommand
+
+from sasaeai.safety.tasks import run_monitors_now
+
+
+class Command(BaseCommand):
+    help = "Escalate unacknowledged emergency steps and alert coordinators about late check-ins/outs."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--loop", type=int, default=0, help="Repeat every N seconds (0: run once).")
+
+    def handle(self, *args, loop=0, **options):
+        while True:
+            result = run_monitors_now()
+            self.stdout.write(
+                f"escalated={result['escalated']} no_check_in={result['no_check_in']} "
+                f"no_check_out={result['no_check_out']}")
+            if not loop:
+                return
+            time.sleep(loop)
