@@ -72,10 +72,14 @@ def _require_reviewer(profile: HelperProfile, by) -> None:
         raise PermissionDenied(_("You cannot review your own helper profile."))
 
 
+def _field_error(field: str, message, code: str) -> ValidationError:
+    return ValidationError({field: ValidationError(message, code=code)})
+
+
 def _reason(reason: str) -> str:
     reason = (reason or "").strip()
     if len(reason) < 3:
-        raise ValidationError({"reason": [_("Give a reason.")]}, code="reason_required")
+        raise _field_error("reason", _("Give a reason."), "reason_required")
     return reason[:2000]
 
 
@@ -113,12 +117,11 @@ def _clean_codes(values, choices, field) -> list[str]:
     if values is None:
         return []
     if isinstance(values, str) or not isinstance(values, list | tuple | set | frozenset):
-        raise ValidationError({field: [_("Give a list of codes.")]}, code="invalid_codes")
+        raise _field_error(field, _("Give a list of codes."), "invalid_codes")
     allowed = set(choices.values)
     bad = [v for v in values if v not in allowed]
     if bad:
-        raise ValidationError({field: [_("Unknown code: %(code)s") % {"code": str(bad[0])[:40]}]},
-                              code="unknown_code")
+        raise _field_error(field, _("Unknown code: %(code)s") % {"code": str(bad[0])[:40]}, "unknown_code")
     ordered = [v for v in choices.values if v in set(values)]
     return ordered
 
@@ -135,24 +138,21 @@ def _apply(profile: HelperProfile, fields: dict) -> None:
             value = _clean_codes(value, HouseworkTask, "subtasks")
         elif name == "languages":
             if isinstance(value, str) or not isinstance(value, list | tuple):
-                raise ValidationError({"languages": [_("Give a list of language codes.")]}, code="invalid_codes")
+                raise _field_error("languages", _("Give a list of language codes."), "invalid_codes")
             cleaned = []
             for code in value:
                 code = str(code).strip()
                 if not LANGUAGE_RE.match(code):
-                    raise ValidationError({"languages": [_("Not a language code: %(c)s") % {"c": code[:20]}]},
-                                          code="invalid_language")
+                    raise _field_error("languages", _("Not a language code: %(c)s") % {"c": code[:20]}, "invalid_language")
                 if code not in cleaned:
                     cleaned.append(code)
             value = cleaned
         elif name == "area" and value is not None:
             if value.municipality_id != profile.municipality_id or value.layer != 2:
-                raise ValidationError({"area": [_("Choose a daily-life area of your municipality.")]},
-                                      code="area_other_municipality")
+                raise _field_error("area", _("Choose a daily-life area of your municipality."), "area_other_municipality")
         setattr(profile, name, value)
     if "subtasks" in fields and profile.subtasks and Category.HOUSEWORK not in profile.skills:
-        raise ValidationError({"subtasks": [_("Housework sub-tasks need the housework skill.")]},
-                              code="subtasks_without_housework")
+        raise _field_error("subtasks", _("Housework sub-tasks need the housework skill."), "subtasks_without_housework")
     profile.full_clean(exclude=["user", "municipality", "identity_verified_by", "suspended_by"])
 
 
@@ -178,10 +178,9 @@ def _parse_rule(rule) -> tuple[int, dt.time, dt.time]:
     if isinstance(end, str):
         end = dt.time.fromisoformat(end)
     if not isinstance(weekday, int) or not 0 <= weekday <= 6:
-        raise ValidationError({"weekday": [_("Unknown weekday.")]}, code="invalid_weekday")
+        raise _field_error("weekday", _("Unknown weekday."), "invalid_weekday")
     if not isinstance(start, dt.time) or not isinstance(end, dt.time) or end <= start:
-        raise ValidationError({"end_time": [_("The end time must be after the start time.")]},
-                              code="invalid_times")
+        raise _field_error("end_time", _("The end time must be after the start time."), "invalid_times")
     return weekday, start.replace(second=0, microsecond=0, tzinfo=None), end.replace(second=0, microsecond=0,
                                                                                        tzinfo=None)
 
@@ -209,16 +208,14 @@ def add_exception(profile: HelperProfile, by, date: dt.date, start_time=None, en
     """A day off (no times), a removed window (available=False with times) or an extra window."""
     _require_self(profile, by)
     if (start_time is None) != (end_time is None):
-        raise ValidationError({"end_time": [_("Give both times or neither.")]}, code="invalid_times")
+        raise _field_error("end_time", _("Give both times or neither."), "invalid_times")
     if start_time is not None and end_time <= start_time:
-        raise ValidationError({"end_time": [_("The end time must be after the start time.")]},
-                              code="invalid_times")
+        raise _field_error("end_time", _("The end time must be after the start time."), "invalid_times")
     if available and start_time is None:
-        raise ValidationError({"start_time": [_("An extra available window needs its times.")]},
-                              code="invalid_times")
+        raise _field_error("start_time", _("An extra available window needs its times."), "invalid_times")
     today = timezone.localtime(_now(), TOKYO).date()
     if date < today:
-        raise ValidationError({"date": [_("The date is in the past.")]}, code="date_in_past")
+        raise _field_error("date", _("The date is in the past."), "date_in_past")
     return AvailabilityException.objects.create(
         profile=profile, date=date, start_time=start_time, end_time=end_time, available=available,
         note=(note or "")[:200],
@@ -238,16 +235,14 @@ def submit_qualification(profile: HelperProfile, by, code: str, document_note: s
     """The helper declares a qualification; it counts only once a coordinator verifies it."""
     _require_self(profile, by)
     if code not in Qualification.values:
-        raise ValidationError({"code": [_("Unknown qualification.")]}, code="unknown_qualification")
+        raise _field_error("code", _("Unknown qualification."), "unknown_qualification")
     today = timezone.localtime(_now(), TOKYO).date()
     if expires_on is not None and expires_on < today:
-        raise ValidationError({"expires_on": [_("This qualification has already expired.")]},
-                              code="already_expired")
+        raise _field_error("expires_on", _("This qualification has already expired."), "already_expired")
     if obtained_on is not None and obtained_on > today:
-        raise ValidationError({"obtained_on": [_("The date obtained is in the future.")]}, code="future_date")
+        raise _field_error("obtained_on", _("The date obtained is in the future."), "future_date")
     if profile.qualifications.filter(code=code, status__in=["submitted", "verified"]).exists():
-        raise ValidationError({"code": [_("This qualification is already submitted or verified.")]},
-                              code="qualification_duplicate")
+        raise _field_error("code", _("This qualification is already submitted or verified."), "qualification_duplicate")
     try:
         with transaction.atomic():
             return HelperQualification.objects.create(
@@ -256,8 +251,7 @@ def submit_qualification(profile: HelperProfile, by, code: str, document_note: s
                 expires_on=expires_on,
             )
     except IntegrityError as exc:
-        raise ValidationError({"code": [_("This qualification is already submitted or verified.")]},
-                              code="qualification_duplicate") from exc
+        raise _field_error("code", _("This qualification is already submitted or verified."), "qualification_duplicate") from exc
 
 
 @transaction.atomic
@@ -308,7 +302,7 @@ def submit_identity(profile: HelperProfile, by, document: str) -> HelperProfile:
     """The helper says which identity document they will show to the coordinator."""
     _require_self(profile, by)
     if document not in IdentityDocument.values:
-        raise ValidationError({"document": [_("Choose an identity document.")]}, code="invalid_document")
+        raise _field_error("document", _("Choose an identity document."), "invalid_document")
     profile = HelperProfile.objects.select_for_update().get(pk=profile.pk)
     if profile.identity_status == IdentityStatus.VERIFIED:
         raise ValidationError(_("Your identity is already verified."), code="identity_already_verified")
@@ -394,7 +388,7 @@ def record_rating(profile: HelperProfile, stars: int, tags=(), source: str = "")
     flagged to coordinators when that average drops below FLAG_THRESHOLD or a safety tag is given.
     `source` (e.g. "review:42") makes the call idempotent per review."""
     if isinstance(stars, bool) or not isinstance(stars, int) or not 1 <= stars <= 5:
-        raise ValidationError({"stars": [_("Stars must be between 1 and 5.")]}, code="invalid_stars")
+        raise _field_error("stars", _("Stars must be between 1 and 5."), "invalid_stars")
     tags = sorted({str(t) for t in (tags or ())})
     profile = HelperProfile.objects.select_for_update().get(pk=profile.pk)
     source = (source or "")[:64]
