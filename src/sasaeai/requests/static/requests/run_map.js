@@ -1,0 +1,23 @@
+// Proposal overview: requests (circles) linked to the proposed helper's home area (lines).
+(function () {
+  var el = document.getElementById("run-map");
+  var data = document.getElementById("run-points");
+  if (!el || !data || typeof L === "undefined") { return; }
+  var points = JSON.parse(data.textContent);
+  if (!points.length) { el.hidden = true; return; }
+  var map = L.map(el);
+  L.tileLayer("https://{s}.tile.openstreetmap.org/{z}/{x}/{y}.png", {
+    maxZoom: 18, attribution: "&copy; OpenStreetMap contributors"
+  }).addTo(map);
+  var bounds = [];
+  points.forEach(function (p) {
+    var color = p.helper ? "#0b5394" : "#a4000f";
+    L.circleMarker([p.lat, p.lon], { radius: 8, color: color }).addTo(map).bindTooltip("#" + p.request);
+    bounds.push([p.lat, p.lon]);
+    if (p.hlat !== null) {
+      L.polyline([[p.hlat, p.hlon], [p.lat, p.lon]], { color: color, weight: 2 }).addTo(map);
+      bounds.push([p.hlat, p.hlon]);
+    }
+  });
+  map.fitBounds(bounds, { padding: [20, 20] });
+})();
