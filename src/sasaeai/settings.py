@@ -129,6 +129,7 @@ AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [
     "sasaeai.accounts.backends.EmailOrPhoneBackend",
     "rules.permissions.ObjectPermissionBackend",
+    "sasaeai.accounts.backends.OperatorAdminBackend",
 ]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

@@ -100,3 +100,15 @@ def test_api_errors_are_json_with_stable_code(client, make_user):
     bad = client.post("/api/v1/auth/token", json.dumps({"login": 5}), content_type="application/json")
     assert bad.status_code == 422
     assert bad.json()["code"] == "invalid_input" and "login" in bad.json()["fields"]
+
+
+def test_admin_is_for_verified_operators_only(make_municipality, make_user, client_for):
+    town = make_municipality()
+    operator = make_user(Role.OPERATOR, None, is_staff=True)
+    coordinator = make_user(Role.COORDINATOR_L1, town)
+    assert client_for(operator).get("/admin/").status_code == 200
+    assert client_for(operator).get("/admin/tenancy/municipality/").status_code == 200
+    unverified = client_for(operator, verified=False).get("/admin/")
+    assert unverified.status_code == 302 and "/accounts/otp/" in unverified["Location"]
+    response = client_for(coordinator).get("/admin/")
+    assert response.status_code == 302 and "/admin/login/" in response["Location"]
