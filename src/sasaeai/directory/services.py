@@ -170,7 +170,8 @@ def _check_may_write(by, municipality: Municipality, area: Area, organization, s
 @transaction.atomic
 def save_service(*, by, municipality: Municipality, values: dict, schedules: list[dict] | None = None,
                  service: Service | None = None, action: str | None = None,
-                 suggestion: Suggestion | None = None, location: Location | None = None) -> Service:
+                 suggestion: Suggestion | None = None, location: Location | None = None,
+                 hsds_id=None) -> Service:
     """Create (service=None) or update a resource with its place and, when given, its full
     list of schedules. `values` holds SERVICE_FIELDS, LOCATION_FIELDS, `area` and
     `organization` (ids or objects); fields left out keep their value."""
@@ -180,6 +181,8 @@ def save_service(*, by, municipality: Municipality, values: dict, schedules: lis
             check_text(row)
     creating = service is None
     service = service or Service(municipality=municipality)
+    if creating and hsds_id:
+        service.hsds_id = hsds_id
     if service.municipality_id != municipality.pk:
         raise PermissionDenied(_("This resource belongs to another municipality."))
     before = {} if creating else snapshot(service)
@@ -209,7 +212,7 @@ def save_service(*, by, municipality: Municipality, values: dict, schedules: lis
     loc_values = {k: values[k] for k in LOCATION_FIELDS if k in values}
     if location is not None:
         service.location = location
-    elif loc_values or service.location_id is None:
+    elif loc_values:
         loc = service.location if service.location_id else Location(municipality=municipality,
                                                                     organization=organization)
         for key, value in loc_values.items():
@@ -393,6 +396,7 @@ def approve_suggestion(suggestion: Suggestion, *, by, note: str = "") -> Service
     if suggestion.service_id is None:
         values.setdefault("status", Status.PUBLISHED)
         values.setdefault("visibility", Visibility.PUBLIC)
+        values.setdefault("place_name", values.get("name", ""))
         if schedule_text and not schedules:
             values["description"] = (values.get("description", "") + "\n" + schedule_text).strip()
     service = save_service(by=by, municipality=suggestion.municipality, values=values, schedules=schedules,

@@ -1,0 +1,125 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from .models import TEXT_MAX, Category, Cost, Organization, Schedule, Service, Target
+from .selectors import MAX_RADIUS_KM
+
+BLANK = [("", _("Any"))]
+
+
+class SearchForm(forms.Form):
+    q = forms.CharField(label=_("Keywords"), required=False, max_length=200,
+                        widget=forms.TextInput(attrs={"type": "search", "placeholder": _("e.g. 体操, サロン")}))
+    category = forms.ChoiceField(label=_("Category"), required=False, choices=BLANK + list(Category.choices))
+    area = forms.ModelChoiceField(label=_("Area"), required=False, queryset=None, empty_label=_("Any"))
+    target = forms.ChoiceField(label=_("For whom"), required=False, choices=BLANK + list(Target.choices))
+    cost = forms.ChoiceField(label=_("Cost"), required=False, choices=BLANK + list(Cost.choices))
+    open_at = forms.DateTimeField(label=_("Open at"), required=False,
+                                  widget=forms.DateTimeInput(attrs={"type": "datetime-local"}),
+                                  input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M:%S"])
+    near_home = forms.BooleanField(label=_("Near my home"), required=False)
+    lat = forms.FloatField(label=_("Latitude"), required=False, widget=forms.HiddenInput)
+    lon = forms.FloatField(label=_("Longitude"), required=False, widget=forms.HiddenInput)
+    radius_km = forms.FloatField(label=_("Within (km)"), required=False, min_value=0.1, max_value=MAX_RADIUS_KM,
+                                 initial=3, widget=forms.NumberInput(attrs={"step": "0.5"}))
+
+    def __init__(self, *args, areas=None, has_home=False, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["area"].queryset = areas
+        if not has_home:
+            del self.fields["near_home"]
+
+
+class ServiceForm(forms.ModelForm):
+    targets = forms.MultipleChoiceField(label=_("For whom"), required=False, choices=Target.choices,
+                                        widget=forms.CheckboxSelectMultiple)
+    tags = forms.CharField(label=_("Participation meaning (comma separated)"), required=False, max_length=300)
+    place_name = forms.CharField(label=_("Place name"), max_length=200, required=False)
+    address = forms.CharField(label=_("Address"), max_length=200, required=False)
+    postal_code = forms.CharField(label=_("Postal code"), max_length=8, required=False)
+    lat = forms.FloatField(label=_("Latitude"), required=False)
+    lon = forms.FloatField(label=_("Longitude"), required=False)
+    accessibility = forms.CharField(label=_("Accessibility notes"), max_length=500, required=False)
+    transportation = forms.CharField(label=_("How to get there"), max_length=500, required=False)
+
+    class Meta:
+        model = Service
+        fields = ["name", "name_kana", "category", "area", "organization", "description", "targets", "tags",
+                  "cost", "cost_amount", "cost_note", "capacity", "contact_name", "contact_phone",
+                  "contact_email", "url", "visibility", "status"]
+        widgets = {"description": forms.Textarea(attrs={"rows": 4, "maxlength": TEXT_MAX})}
+
+    def __init__(self, *args, areas=None, municipality=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["area"].queryset = areas
+        self.fields["organization"].queryset = Organization.objects.filter(municipality=municipality)
+        instance = self.instance
+        if instance.pk:
+            self.initial["targets"] = instance.target_list
+            self.initial["tags"] = "、".join(instance.tag_list)
+            if instance.location_id:
+                loc = instance.location
+                self.initial.update(place_name=loc.name, address=loc.address, postal_code=loc.postal_code,
+                                    lat=loc.lat, lon=loc.lon, accessibility=loc.accessibility,
+                                    transportation=loc.transportation)
+
+    def _post_clean(self):
+        # Validation happens in the service (one place for the rules); skip ModelForm's.
+        pass
+
+
+class ScheduleForm(forms.Form):
+    kind = forms.ChoiceField(label=_("Kind"), choices=Schedule.Kind.choices, initial="weekly")
+    weekday = forms.TypedChoiceField(label=_("Weekday"), required=False, coerce=int, empty_value=None,
+                                     choices=[("", "—")] + Schedule.WEEKDAYS)
+    week_of_month = forms.TypedChoiceField(label=_("Week of the month"), required=False, coerce=int,
+                                           empty_value=None,
+                                           choices=[("", _("Every week"))] + [(i, str(i)) for i in range(1, 6)])
+    date = forms.DateField(label=_("Date"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    opens_at = forms.TimeField(label=_("Opens at"), widget=forms.TimeInput(attrs={"type": "time"}))
+    closes_at = forms.TimeField(label=_("Closes at"), widget=forms.TimeInput(attrs={"type": "time"}))
+    valid_from = forms.DateField(label=_("Valid from"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    valid_to = forms.DateField(label=_("Valid until"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    closed_on_holidays = forms.BooleanField(label=_("Closed on public holidays"), required=False, initial=True)
+    note = forms.CharField(label=_("Note"), required=False, max_length=200)
+
+
+ScheduleFormSet = forms.formset_factory(ScheduleForm, extra=2, max_num=14, can_delete=True)
+
+
+class SuggestionForm(forms.Form):
+    name = forms.CharField(label=_("Name of the place or activity"), max_length=200)
+    category = forms.ChoiceField(label=_("Category"), choices=Category.choices)
+    area = forms.ModelChoiceField(label=_("Area"), queryset=None)
+    description = forms.CharField(label=_("What happens there"), required=False, max_length=TEXT_MAX,
+                                  widget=forms.Textarea(attrs={"rows": 3}))
+    place_name = forms.CharField(label=_("Place name"), required=False, max_length=200)
+    address = forms.CharField(label=_("Address"), required=False, max_length=200)
+    schedule_text = forms.CharField(label=_("When (as you know it)"), required=False, max_length=200)
+    weekday = forms.TypedChoiceField(label=_("Weekday"), required=False, coerce=int, empty_value=None,
+                                     choices=[("", "—")] + Schedule.WEEKDAYS)
+    opens_at = forms.TimeField(label=_("Starts at"), required=False, widget=forms.TimeInput(attrs={"type": "time"}))
+    closes_at = forms.TimeField(label=_("Ends at"), required=False, widget=forms.TimeInput(attrs={"type": "time"}))
+    contact_phone = forms.CharField(label=_("Contact phone"), required=False, max_length=20)
+    comment = forms.CharField(label=_("Message to the coordinator"), required=False, max_length=1000,
+                              widget=forms.Textarea(attrs={"rows": 2}))
+
+    def __init__(self, *args, areas=None, editing=False, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["area"].queryset = areas
+        if editing:
+            for name in ("name", "category", "area"):
+                self.fields[name].required = False
+
+
+class ReviewForm(forms.Form):
+    note = forms.CharField(label=_("Note (shown in the history)"), required=False, max_length=1000)
+
+
+class ImportForm(forms.Form):
+    KINDS = [("template", _("Excel/CSV template")), ("hsds", _("HSDS (zip of JSON or CSV files)"))]
+    kind = forms.ChoiceField(label=_("File type"), choices=KINDS)
+    encoding = forms.ChoiceField(label=_("Encoding of a CSV file"), choices=[
+        ("auto", _("Detect (UTF-8 or Shift_JIS)")), ("utf-8", "UTF-8"), ("shift_jis", _("Shift_JIS (Excel)"))])
+    file = forms.FileField(label=_("File"))
+    skip_invalid = forms.BooleanField(label=_("Import the valid rows and skip rows with errors"), required=False)

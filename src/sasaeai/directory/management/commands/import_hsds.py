@@ -1,0 +1,35 @@
+"""`sasaeai import_hsds PATH --municipality CODE [--skip-invalid]` (JSON or CSV export, folder or zip)."""
+
+from pathlib import Path
+
+from django.core.exceptions import ValidationError
+from django.core.management.base import BaseCommand, CommandError
+
+from sasaeai.directory import hsds
+from sasaeai.tenancy.models import Municipality
+
+
+class Command(BaseCommand):
+    help = ("Read an Open Referral HSDS 3.0 export (JSON files or the CSV datapackage) into a municipality. "
+            "Every row is checked; when any row fails nothing is written, unless --skip-invalid.")
+
+    def add_arguments(self, parser):
+        parser.add_argument("path")
+        parser.add_argument("--municipality", required=True)
+        parser.add_argument("--skip-invalid", action="store_true")
+
+    def handle(self, *args, **opts):
+        municipality = Municipality.objects.filter(code=opts["municipality"]).first()
+        if municipality is None:
+            raise CommandError(f"No municipality with code {opts['municipality']}.")
+        try:
+            docs, errors, source = hsds.read_path(Path(opts["path"]))
+        except ValidationError as exc:
+            raise CommandError(" ".join(exc.messages)) from None
+        result = hsds.import_docs(municipality, docs, skip_invalid=opts["skip_invalid"], prior_errors=errors,
+                                  source=source)
+        for error in result.errors:
+            self.stderr.write(str(error))
+        if not result.written:
+            raise CommandError(f"{len(result.errors)} errors; nothing was written.")
+        self.stdout.write(f"created {result.created}, updated {result.updated}, skipped {result.skipped}")
