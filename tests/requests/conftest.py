@@ -62,8 +62,8 @@ def make_helper(municipality, *, lat=35.661, lon=139.331, skills=None, quals=(),
         identity_verified_at=timezone.now() if verified else None,
     )
     for weekday in range(7):
-        AvailabilityRule.objects.create(profile=profile, weekday=weekday, start_time=dt.time(6, 0),
-                                        end_time=dt.time(22, 0))
+        AvailabilityRule.objects.create(profile=profile, weekday=weekday, start_time=dt.time(0, 0),
+                                        end_time=dt.time(23, 59))
     for code in quals:
         HelperQualification.objects.create(profile=profile, code=code, status="verified",
                                            reviewed_at=timezone.now())
@@ -99,3 +99,11 @@ def new_request(town):
         return services.create_request(**fields)
 
     return make
+
+
+def soon(minutes_ahead: int = 30) -> dt.datetime:
+    """The next half-hour mark at least `minutes_ahead` from now (check-in opens 60 min before)."""
+    now = timezone.now() + dt.timedelta(minutes=minutes_ahead)
+    base = now.replace(second=0, microsecond=0)
+    extra = (30 - base.minute % 30) % 30
+    return base + dt.timedelta(minutes=extra)
