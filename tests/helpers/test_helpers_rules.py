@@ -10,7 +10,11 @@ from django.core.exceptions import ValidationError
 from sasaeai.helpers import selectors, services
 from sasaeai.helpers.categories import REQUIRED_QUALIFICATIONS, SUBTASKS, Category, HouseworkTask
 from sasaeai.helpers.models import HelperQualification, QualificationStatus
-from sasaeai.helpers.selectors import availability_intervals, compute_intervals, verified_qualifications
+from sasaeai.helpers.selectors import (
+    availability_intervals,
+    compute_intervals,
+    verified_qualifications,
+)
 
 from .conftest import tokyo
 

@@ -4,11 +4,11 @@ import datetime as dt
 
 from django.http import Http404
 from django.shortcuts import get_object_or_404
-from django.utils.translation import gettext as _
 from ninja import Router, Schema
 from ninja.pagination import paginate
 from pydantic import Field
 
+from sasaeai.helpers import messages as msg
 from sasaeai.helpers import selectors, services
 from sasaeai.helpers.models import HelperQualification
 from sasaeai.tenancy.selectors import municipality_ids
@@ -142,14 +142,14 @@ class IntervalOut(Schema):
 def _own(request):
     profile = services.get_or_create_own_profile(request.user)
     if profile is None:
-        raise ApiError(404, "not_a_helper", _("You are not registered as a helper."))
+        raise ApiError(404, "not_a_helper", msg.NOT_A_HELPER)
     return profile
 
 
 def _require_reviewer(request):
     ids = municipality_ids(request.user, selectors.REVIEWER_ROLES)
     if ids is not None and not ids:
-        raise ApiError(403, "forbidden", _("Only coordinators can review helpers."))
+        raise ApiError(403, "forbidden", msg.ONLY_COORDINATORS)
 
 
 def _staff_profile(request, profile_id):
@@ -178,7 +178,7 @@ def update_me(request, payload: ProfileIn):
         data["area"] = None if area_id is None else Area.objects.filter(
             pk=area_id, municipality_id=profile.municipality_id, layer=2).first()
         if area_id is not None and data["area"] is None:
-            raise ApiError(400, "area_other_municipality", _("Choose a daily-life area of your municipality."))
+            raise ApiError(400, "area_other_municipality", msg.AREA_OTHER_MUNICIPALITY)
     for key in ("travel_mode", "gender", "insurance_note", "bio"):
         if key in data and data[key] is None:
             data[key] = "" if key != "travel_mode" else profile.travel_mode
@@ -205,9 +205,9 @@ def put_rules(request, payload: list[RuleSchema]):
             summary="My free windows between two times (rules and exceptions applied)")
 def my_intervals(request, start: dt.datetime, end: dt.datetime):
     if start.tzinfo is None or end.tzinfo is None:
-        raise ApiError(400, "naive_datetime", _("Give times with a time-zone offset."))
+        raise ApiError(400, "naive_datetime", msg.NAIVE_DATETIME)
     if end <= start or end - start > dt.timedelta(days=62):
-        raise ApiError(400, "invalid_range", _("The range must be positive and at most 62 days."))
+        raise ApiError(400, "invalid_range", msg.INVALID_RANGE)
     return [{"start": s, "end": e} for s, e in selectors.availability_intervals(_own(request), start, end)]
 
 
@@ -262,7 +262,7 @@ def list_helpers(request, status: str | None = None):
     elif status == "matchable":
         qs = qs.filter(active=True, suspended_at__isnull=True, identity_status="verified")
     elif status:
-        raise ApiError(400, "invalid_status", _("Unknown status filter."))
+        raise ApiError(400, "invalid_status", msg.UNKNOWN_STATUS)
     return qs.prefetch_related("qualifications").order_by("pk")
 
 
