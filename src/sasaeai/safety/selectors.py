@@ -6,7 +6,7 @@ from django.contrib.auth import get_user_model
 from django.db.models import Q, QuerySet
 
 from sasaeai.residents.models import Resident
-from sasaeai.residents.selectors import residents_acted_for, residents_for_staff
+from sasaeai.residents.selectors import residents_acted_for, residents_for_staff  # noqa: F401 (re-export)
 from sasaeai.tenancy.models import MUNICIPALITY_WIDE_ROLES, STAFF_ROLES, Membership, Role
 from sasaeai.tenancy.selectors import area_ids, is_operator, memberships_of, municipality_ids
 
@@ -119,3 +119,8 @@ def may_export_log(user) -> bool:
 
 def is_staff_of(user, municipality_id) -> bool:
     return any(m.role in STAFF_ROLES and m.municipality_id in (None, municipality_id) for m in memberships_of(user))
+
+
+def is_coordinator(user) -> bool:
+    ids = municipality_ids(user, COORDINATOR_ROLES)
+    return ids is None or bool(ids)
