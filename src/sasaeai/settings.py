@@ -221,3 +221,14 @@ SASAEAI_NOTIFICATION_BACKENDS = {
     "line": "sasaeai.notifications.backends.LineBackend",
     "in_app": "sasaeai.notifications.backends.InAppBackend",
 }
+
+# --- Directory map (sasaeai.directory) ------------------------------------------------------
+# Tile URL template for the support map; empty shows markers on a blank background.
+SASAEAI_MAP_TILE_URL = os.environ.get("SASAEAI_MAP_TILE_URL", "https://tile.openstreetmap.org/{z}/{x}/{y}.png")
+SASAEAI_MAP_ATTRIBUTION = os.environ.get("SASAEAI_MAP_ATTRIBUTION", "© OpenStreetMap contributors")
+# Leaflet and Leaflet.markercluster come from the XStatic packages on PyPI (nothing vendored).
+import xstatic.pkg.leaflet as _xs_leaflet  # noqa: E402
+import xstatic.pkg.leaflet_markercluster as _xs_markercluster  # noqa: E402
+
+STATICFILES_DIRS = [*globals().get("STATICFILES_DIRS", []), ("leaflet", _xs_leaflet.BASE_DIR),
+                    ("leaflet-markercluster", _xs_markercluster.BASE_DIR)]

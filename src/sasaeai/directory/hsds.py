@@ -39,6 +39,8 @@ from sasaeai.tenancy.codes import PREFECTURES
 from sasaeai.tenancy.models import Area, Municipality
 
 from .models import (
+    CATEGORY_JA,
+    TARGET_JA,
     Category,
     ChangeRecord,
     Cost,
@@ -125,16 +127,18 @@ def _attribute(link_id: str, link_entity: str, term: dict, value: str = "") -> d
 
 
 def category_term(code: str) -> dict:
-    with override("ja"):
-        ja = str(Category(code).label)
+    ja = CATEGORY_JA[code]
     with override("en"):
         en = str(Category(code).label)
     return _term("sasaeai-category", code, ja, en)
 
 
 def _labelled_term(taxonomy: str, enum, code: str) -> dict:
-    with override("ja"):
-        ja = str(enum(code).label)
+    if enum is Target:
+        ja = TARGET_JA[code]
+    else:
+        with override("ja"):
+            ja = str(enum(code).label)
     return _term(taxonomy, code, ja, ja)
 
 
@@ -205,7 +209,7 @@ def service_doc(service: Service) -> dict:
         "id": sid, "name": service.name, "alternate_name": service.name_kana,
         "description": service.description, "url": service.url, "email": service.contact_email,
         "status": STATUS_OUT[service.status], "fees_description": service.cost_note,
-        "eligibility_description": "、".join(str(t.label) for t in Target if t.value in service.target_list) or None,
+        "eligibility_description": "、".join(TARGET_JA[t] for t in Target.values if t in service.target_list) or None,
         "assured_date": timezone.localtime(service.last_verified_at, TOKYO).date().isoformat()
         if service.last_verified_at else None,
         "attributes": sorted(attributes, key=lambda a: a["id"]), "cost_options": [cost],

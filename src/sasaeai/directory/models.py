@@ -61,6 +61,15 @@ class Category(models.TextChoices):
     CARE_PROVIDER = "care_provider", _("Medical and care providers")
 
 
+#: The Japanese names of the taxonomy, independent of the active language (search, paper, exchange).
+CATEGORY_JA = {
+    "kayoi": "通いの場・サロン", "exercise": "体操・運動", "hobby": "趣味・学び", "tea": "茶話会・居場所",
+    "meals": "配食", "mobile_sales": "移動販売", "shopping": "買い物支援", "transport": "移動・送迎",
+    "watching": "見守り", "housework": "家事支援", "multigen": "子ども食堂・多世代", "rest": "休憩できる場所",
+    "store": "協力店", "work": "就労的活動", "consultation": "相談窓口", "care_provider": "医療・介護事業所",
+}
+
+
 class Target(models.TextChoices):
     """対象: who a resource is for."""
 
@@ -70,6 +79,10 @@ class Target(models.TextChoices):
     CARE = "care", _("Needs care (要介護)")
     DEMENTIA = "dementia", _("Dementia-friendly (認知症の方も歓迎)")
     CARERS = "carers", _("Family carers (介護する家族)")
+
+
+TARGET_JA = {"healthy": "元気な方", "frail": "フレイル", "support": "要支援", "care": "要介護",
+             "dementia": "認知症の方も歓迎", "carers": "介護する家族"}
 
 
 class Cost(models.TextChoices):

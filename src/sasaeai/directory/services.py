@@ -15,6 +15,7 @@ from sasaeai.tenancy.models import Area, Municipality
 
 from . import selectors
 from .models import (
+    CATEGORY_JA,
     TEXT_MAX,
     Category,
     ChangeRecord,
@@ -80,8 +81,7 @@ def _as_list(value) -> list[str]:
 
 
 def build_search_text(service: Service) -> str:
-    with override("ja"):
-        ja_label = str(Category(service.category).label) if service.category in Category.values else ""
+    ja_label = CATEGORY_JA.get(service.category, "")
     with override("en"):
         en_label = str(Category(service.category).label) if service.category in Category.values else ""
     parts = [service.name, service.name_kana, service.description, service.tags.replace("|", " "),

@@ -1,0 +1,407 @@
+"""Pages of the directory: search list, map, detail, editing, suggestions and moderation,
+history, paper (booklet and weekly calendar) and the exchange (upload/download) page."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from sasaeai.tenancy.models import Area, Municipality
+from sasaeai.tenancy.selectors import in_tenant, primary_municipality
+
+from . import hsds, paper, selectors, services, template
+from .forms import ImportForm, ReviewForm, ScheduleFormSet, SearchForm, ServiceForm, SuggestionForm
+from .models import CATEGORY_JA, Category, Service, Suggestion
+from .schedules import describe
+
+PAGE_SIZE = 20
+MAP_LIMIT = 500
+
+
+def _municipality(request) -> Municipality | None:
+    """The municipality whose directory is shown: ?m=<id>, else the user's own, else the only one."""
+    wanted = request.GET.get("m") or request.POST.get("m")
+    qs = Municipality.objects.all()
+    if wanted and str(wanted).isdigit():
+        found = qs.filter(pk=int(wanted)).first()
+        if found:
+            return found
+    if request.user.is_authenticated:
+        mine = primary_municipality(request.user)
+        if mine:
+            return mine
+    with_public = qs.filter(pk__in=selectors.public_services().values("municipality_id"))
+    return with_public.first() if with_public.count() == 1 else with_public.order_by("code").first()
+
+
+def _search(request, municipality):
+    areas = Area.objects.filter(municipality=municipality, layer=Area.Layer.DAILY_LIFE).order_by("name") \
+        if municipality else Area.objects.none()
+    home = selectors.home_of(request.user)
+    form = SearchForm(request.GET or None, areas=areas, has_home=home is not None)
+    params = selectors.SearchParams(municipality_id=municipality.pk if municipality else None)
+    near = None
+    if form.is_bound and form.is_valid():
+        d = form.cleaned_data
+        params.q = d["q"]
+        params.category = d["category"] or None
+        params.area_id = d["area"].pk if d["area"] else None
+        params.target = d["target"] or None
+        params.cost = d["cost"] or None
+        params.open_at = d["open_at"]
+        if d.get("near_home") and home:
+            near = home
+        elif d.get("lat") is not None and d.get("lon") is not None:
+            try:
+                from .models import validate_in_japan
+
+                validate_in_japan(d["lat"], d["lon"])
+                near = (d["lat"], d["lon"])
+            except ValidationError as exc:
+                form.add_error(None, exc)
+        params.near = near
+        params.radius_km = d["radius_km"] or 3.0
+    qs = selectors.search(request.user, params).prefetch_related("schedules")
+    return form, qs, near, params
+
+
+def _item(service, near) -> dict:
+    return {"service": service, "distance_km": selectors.distance_km(service, near),
+            "when": [describe(s) for s in service.schedules.all()][:3]}
+
+
+def search_page(request):
+    """地域資源をさがす: the searchable list."""
+    municipality = _municipality(request)
+    form, qs, near, _params = _search(request, municipality)
+    page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(request, "directory/search.html", {
+        "municipality": municipality, "form": form, "page": page, "near": near,
+        "items": [_item(s, near) for s in page.object_list], "query": query.urlencode(),
+        "is_coordinator": selectors.is_coordinator(request.user),
+    })
+
+
+def map_page(request):
+    """支え合いマップ: markers by category with clustering, and the same results as a list."""
+    municipality = _municipality(request)
+    form, qs, near, _params = _search(request, municipality)
+    results = list(qs[:MAP_LIMIT])
+    items = [_item(s, near) for s in results]
+    markers = [
+        {"id": s.pk, "name": s.name, "category": s.category, "category_label": s.get_category_display(),
+         "lat": s.location.lat, "lon": s.location.lon, "url": reverse("directory:detail", args=[s.pk]),
+         "place": s.location.name, "when": i["when"][0] if i["when"] else ""}
+        for s, i in zip(results, items, strict=True) if s.location_id
+    ]
+    if near:
+        center = {"lat": near[0], "lon": near[1], "zoom": 15}
+    elif markers:
+        center = {"lat": sum(m["lat"] for m in markers) / len(markers),
+                  "lon": sum(m["lon"] for m in markers) / len(markers), "zoom": 14}
+    else:
+        area = municipality.layer1_area if municipality else None
+        center = {"lat": area.center_lat if area else 35.68, "lon": area.center_lon if area else 139.76, "zoom": 13}
+    query = request.GET.copy()
+    return render(request, "directory/map.html", {
+        "municipality": municipality, "form": form, "items": items, "near": near,
+        "map_data": {"markers": markers, "center": center, "near": bool(near),
+                     "tile_url": settings.SASAEAI_MAP_TILE_URL if hasattr(settings, "SASAEAI_MAP_TILE_URL") else "",
+                     "attribution": getattr(settings, "SASAEAI_MAP_ATTRIBUTION", "")},
+        "truncated": len(results) >= MAP_LIMIT, "query": query.urlencode(),
+        "categories": [(c.value, c.label) for c in Category],
+    })
+
+
+def _service_for_view(request, pk) -> Service:
+    qs = selectors.visible_services(request.user, published_only=False).select_related(
+        "location", "area", "organization", "municipality", "verified_by").prefetch_related("schedules")
+    return get_object_or_404(qs, pk=pk)
+
+
+def detail(request, pk: int):
+    service = _service_for_view(request, pk)
+    can_edit = selectors.can_edit(request.user, service)
+    return render(request, "directory/detail.html", {
+        "service": service, "can_edit": can_edit, "schedules": [describe(s) for s in service.schedules.all()],
+        "stale": service.is_stale(), "category_ja": CATEGORY_JA.get(service.category),
+    })
+
+
+def _save_form(request, service: Service | None, municipality: Municipality):
+    areas = Area.objects.filter(municipality=municipality, layer=Area.Layer.DAILY_LIFE).order_by("name")
+    form = ServiceForm(request.POST or None, instance=service, areas=areas, municipality=municipality)
+    initial = [{"kind": s.kind, "weekday": s.weekday, "week_of_month": s.week_of_month, "date": s.date,
+                "opens_at": s.opens_at, "closes_at": s.closes_at, "valid_from": s.valid_from, "valid_to": s.valid_to,
+                "closed_on_holidays": s.closed_on_holidays, "note": s.note}
+               for s in service.schedules.all()] if service else []
+    formset = ScheduleFormSet(request.POST or None, initial=initial, prefix="schedule")
+    if request.method == "POST" and form.is_valid() and formset.is_valid():
+        values = {k: v for k, v in form.cleaned_data.items()}
+        values["tags"] = [t for t in values.get("tags", "").replace("、", ",").split(",") if t.strip()]
+        schedules = [f.cleaned_data for f in formset.forms
+                     if f.cleaned_data and not f.cleaned_data.get("DELETE")]
+        for row in schedules:
+            row.pop("DELETE", None)
+        try:
+            saved = services.save_service(by=request.user, municipality=municipality, values=values,
+                                          schedules=schedules, service=service)
+        except ValidationError as exc:
+            _attach(form, exc)
+        else:
+            messages.success(request, _("The resource was saved."))
+            return redirect("directory:detail", saved.pk)
+    return render(request, "directory/edit.html", {"form": form, "formset": formset, "service": service,
+                                                   "municipality": municipality})
+
+
+def _attach(form, exc: ValidationError) -> None:
+    if hasattr(exc, "error_dict"):
+        for field, errors in exc.error_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, exc)
+
+
+@login_required
+def edit(request, pk: int):
+    service = _service_for_view(request, pk)
+    if not selectors.can_edit(request.user, service):
+        raise PermissionDenied
+    return _save_form(request, service, service.municipality)
+
+
+@login_required
+def create(request):
+    municipality = _municipality(request)
+    if municipality is None or not (
+        selectors.coordinator_areas(request.user).filter(municipality=municipality).exists()
+        or selectors.organization_ids(request.user)
+    ):
+        raise PermissionDenied
+    return _save_form(request, None, municipality)
+
+
+@login_required
+@require_POST
+def verify(request, pk: int):
+    service = _service_for_view(request, pk)
+    services.verify(service, by=request.user)
+    messages.success(request, _("Marked as verified today."))
+    return redirect(request.POST.get("next") or reverse("directory:detail", args=[pk]))
+
+
+@login_required
+def history(request, pk: int):
+    service = _service_for_view(request, pk)
+    if not selectors.can_edit(request.user, service):
+        raise PermissionDenied
+    labels = services.field_labels()
+    records = [
+        {"record": r, "changes": [(labels.get(k, k), v[0], v[1]) for k, v in sorted(r.changes.items())]}
+        for r in service.history.select_related("user").order_by("-created_at", "-pk")[:200]
+    ]
+    return render(request, "directory/history.html", {"service": service, "records": records})
+
+
+@login_required
+def suggest(request, pk: int | None = None):
+    """Suggest a change to a resource (pk) or a new place."""
+    service = _service_for_view(request, pk) if pk else None
+    municipality = service.municipality if service else _municipality(request)
+    if municipality is None or not in_tenant(request.user, municipality.pk):
+        raise PermissionDenied
+    areas = Area.objects.filter(municipality=municipality, layer=Area.Layer.DAILY_LIFE).order_by("name")
+    form = SuggestionForm(request.POST or None, areas=areas, editing=service is not None)
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        comment = data.pop("comment", "")
+        if data.get("area") is not None:
+            data["area"] = data["area"].pk
+        proposed = {k: v for k, v in data.items() if v not in (None, "")}
+        try:
+            services.submit_suggestion(by=request.user, municipality=municipality, proposed=proposed,
+                                       service=service, comment=comment)
+        except ValidationError as exc:
+            _attach(form, exc)
+        else:
+            messages.success(request, _("Thank you. A coordinator will check your suggestion."))
+            return redirect("directory:detail", service.pk) if service else redirect("directory:search")
+    return render(request, "directory/suggest.html", {"form": form, "service": service, "municipality": municipality})
+
+
+@login_required
+def moderation(request):
+    if not selectors.is_coordinator(request.user):
+        raise PermissionDenied
+    queue = selectors.suggestion_queue(request.user)
+    return render(request, "directory/moderation.html", {
+        "pending": [s for s in queue.filter(state=Suggestion.State.PENDING)[:200]],
+        "recent": queue.exclude(state=Suggestion.State.PENDING)[:30],
+    })
+
+
+@login_required
+def review(request, pk: int):
+    suggestion = get_object_or_404(selectors.suggestion_queue(request.user), pk=pk)
+    form = ReviewForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        note = form.cleaned_data["note"]
+        try:
+            if request.POST.get("decision") == "approve":
+                service = services.approve_suggestion(suggestion, by=request.user, note=note)
+                messages.success(request, _("Approved. The resource is updated."))
+                return redirect("directory:detail", service.pk)
+            services.reject_suggestion(suggestion, by=request.user, note=note)
+            messages.success(request, _("The suggestion was rejected."))
+            return redirect("directory:moderation")
+        except ValidationError as exc:
+            _attach(form, exc)
+    return render(request, "directory/review.html", {
+        "suggestion": suggestion, "rows": services.suggestion_diff(suggestion), "form": form,
+    })
+
+
+# --- paper -------------------------------------------------------------------------------------
+
+def _paper_area(request, municipality):
+    area_id = request.GET.get("area")
+    if municipality is None:
+        raise Http404
+    areas = Area.objects.filter(municipality=municipality, layer=Area.Layer.DAILY_LIFE)
+    if area_id and str(area_id).isdigit():
+        return get_object_or_404(areas, pk=int(area_id))
+    return None
+
+
+def _pdf(data: bytes, name: str) -> HttpResponse:
+    response = HttpResponse(data, content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="{name}"'
+    return response
+
+
+def booklet(request):
+    """冊子: public resources only, whoever asks (paper is handed out)."""
+    municipality = _municipality(request)
+    area = _paper_area(request, municipality)
+    categories = [c for c in request.GET.getlist("category") if c in Category.values] or None
+    return _pdf(paper.booklet(municipality, area=area, categories=categories), "booklet.pdf")
+
+
+def calendar(request):
+    """週間プログラム表: public resources only."""
+    municipality = _municipality(request)
+    area = _paper_area(request, municipality)
+    return _pdf(paper.weekly_calendar(municipality, area=area), "calendar.pdf")
+
+
+def paper_page(request):
+    municipality = _municipality(request)
+    areas = Area.objects.filter(municipality=municipality, layer=Area.Layer.DAILY_LIFE).order_by("name") \
+        if municipality else []
+    return render(request, "directory/paper.html", {"municipality": municipality, "areas": areas,
+                                                    "categories": Category.choices})
+
+
+# --- exchange ----------------------------------------------------------------------------------
+
+def _exchange_municipality(request) -> Municipality:
+    municipality = _municipality(request)
+    if municipality is None or not selectors.coordinator_areas(request.user).filter(municipality=municipality).exists():
+        raise PermissionDenied
+    return municipality
+
+
+@login_required
+def exchange(request):
+    municipality = _exchange_municipality(request)
+    form = ImportForm(request.POST or None, request.FILES or None)
+    result = None
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        try:
+            if upload.size > template.MAX_BYTES:
+                raise ValidationError(_("The file is larger than 5 MB."), code="too_large")
+            data = upload.read()
+            if form.cleaned_data["kind"] == "template":
+                rows, errors = template.read_rows(data, upload.name, form.cleaned_data["encoding"])
+                result = template.import_rows(municipality, rows, by=request.user,
+                                              skip_invalid=form.cleaned_data["skip_invalid"], prior_errors=errors)
+            else:
+                result = _import_hsds_upload(request, municipality, data, form.cleaned_data["skip_invalid"])
+        except ValidationError as exc:
+            form.add_error("file", exc)
+        else:
+            if result.written:
+                messages.success(request, _("Imported: %(c)s new, %(u)s updated, %(s)s skipped.")
+                                 % {"c": result.created, "u": result.updated, "s": result.skipped})
+            else:
+                messages.error(request, _("Nothing was imported: please correct the rows below and try again."))
+    return render(request, "directory/exchange.html", {"municipality": municipality, "form": form,
+                                                       "result": result})
+
+
+def _import_hsds_upload(request, municipality, data: bytes, skip_invalid: bool):
+    import tempfile
+    from pathlib import Path
+
+    with tempfile.TemporaryDirectory(prefix="hsds-up-") as tmp:
+        path = Path(tmp) / "upload.zip"
+        path.write_bytes(data)
+        docs, errors, source = hsds.read_path(path)
+        return hsds.import_docs(municipality, docs, skip_invalid=skip_invalid, by=request.user,
+                                prior_errors=errors, source=source)
+
+
+@login_required
+def download(request, what: str):
+    """Template (blank or with the resources you edit) as xlsx/CSV, or an HSDS zip."""
+    municipality = _exchange_municipality(request)
+    stamp = timezone.localdate().strftime("%Y%m%d")
+    if what == "hsds.zip":
+        return _hsds_zip(municipality, request.GET.get("format", "json"), stamp)
+    rows = [] if request.GET.get("blank") else template.rows_for(
+        selectors.editable_services(request.user).filter(municipality=municipality)
+        .select_related("area", "organization", "location").prefetch_related("schedules").order_by("area__name", "name"))
+    if not rows:
+        rows = [template.EXAMPLE]
+    if what == "template.xlsx":
+        response = HttpResponse(template.as_xlsx(rows),
+                                content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    elif what == "template-sjis.csv":
+        response = HttpResponse(template.as_csv(rows, "shift_jis"), content_type="text/csv; charset=Shift_JIS")
+    elif what == "template.csv":
+        response = HttpResponse(template.as_csv(rows), content_type="text/csv; charset=utf-8")
+    else:
+        raise Http404
+    response["Content-Disposition"] = f'attachment; filename="resources-{municipality.code}-{stamp}-{what}"'
+    return response
+
+
+def _hsds_zip(municipality, fmt: str, stamp: str) -> HttpResponse:
+    import io
+    import tempfile
+    import zipfile
+    from pathlib import Path
+
+    docs = hsds.export_docs(municipality)  # public resources only: downloads leave the system
+    buffer = io.BytesIO()
+    with tempfile.TemporaryDirectory(prefix="hsds-dl-") as tmp:
+        files = hsds.write_csv(docs, Path(tmp)) if fmt == "csv" else hsds.write_json(docs, Path(tmp))
+        with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as zf:
+            for f in files:
+                zf.write(f, f.name)
+    response = HttpResponse(buffer.getvalue(), content_type="application/zip")
+    response["Content-Disposition"] = f'attachment; filename="hsds-{municipality.code}-{stamp}-{fmt}.zip"'
+    return response
