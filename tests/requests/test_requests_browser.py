@@ -1,0 +1,78 @@
+"""Acceptance journey in a real browser: a family member creates a request for a parent →
+the coordinator runs batch matching and confirms → the helper accepts → checks in → checks
+out → both review."""
+
+import pytest
+from django.utils import timezone
+
+from sasaeai.requests.models import Booking, HelpRequest, Offer, RequestStatus, Review
+
+from ..conftest import browser_login
+from .conftest import TOKYO, soon
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def _switch(page, base, user):
+    page.context.clear_cookies()
+    browser_login(page, base, user)
+
+
+def test_family_request_to_reviews(page, live_server, town):
+    base = live_server.url
+    start = timezone.localtime(soon(), TOKYO)
+
+    # 1. The family member (proxy) asks for help for the parent.
+    _switch(page, base, town.proxy_user)
+    page.goto(base + "/requests/new/")
+    page.select_option("select[name=category]", "watch_talk")
+    page.fill("input[name=title]", "話し相手と散歩")
+    page.fill("input[name=date]", start.date().isoformat())
+    page.fill("input[name=time]", start.strftime("%H:%M"))
+    page.select_option("select[name=duration_minutes]", "60")
+    page.click("#save-request")
+    page.wait_for_url("**/requests/*/")
+    req = HelpRequest.objects.get()
+    assert req.entered_by == "proxy" and req.recipient == town.resident
+    assert page.locator("#request-status").inner_text().strip()
+
+    # 2. The coordinator runs batch matching for that day and confirms the proposal.
+    _switch(page, base, town.coordinator)
+    page.goto(base + "/requests/matching/")
+    page.fill("input[name=day]", start.date().isoformat())
+    page.click("#run-batch")
+    page.wait_for_url("**/requests/matching/*/")
+    assert page.locator("#proposal tbody tr").count() == 1
+    page.click("#confirm-run")
+    page.wait_for_load_state()
+    offer = Offer.objects.get(request=req)
+    helper_user = offer.helper.user
+
+    # 3. The helper accepts, checks in and checks out.
+    _switch(page, base, helper_user)
+    page.goto(base + "/requests/helper/offers/")
+    page.click("button.accept")
+    page.wait_for_url("**/requests/bookings/*/")
+    page.click("#check-in")
+    page.wait_for_selector("#check-out")
+    page.click("#check-out")
+    page.wait_for_selector("#review-form")
+    page.check("#review-form input[name=stars][value='5']")
+    page.fill("#review-form textarea[name=comment]", "楽しくお話ししました")
+    page.click("#review-form button[type=submit]")
+    page.wait_for_load_state()
+    booking = Booking.objects.get(request=req)
+    assert booking.status == "completed" and booking.checked_in_at and booking.checked_out_at
+
+    # 4. The family member reviews the helper.
+    _switch(page, base, town.proxy_user)
+    page.goto(base + f"/requests/{req.pk}/")
+    page.check("#review-form input[name=stars][value='4']")
+    page.check("#review-form input[name=tags][value='kind']")
+    page.click("#review-form button[type=submit]")
+    page.wait_for_load_state()
+    req.refresh_from_db()
+    assert req.status == RequestStatus.REVIEWED
+    assert Review.objects.filter(booking=booking).count() == 2
+    offer.helper.refresh_from_db()
+    assert offer.helper.rating_count == 1
