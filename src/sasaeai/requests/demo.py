@@ -1,0 +1,199 @@
+"""Demo help requests: open ones for the coming days, booked ones (offered and accepted
+through the services, so the slots and offers are real) and completed, reviewed visits in the
+past weeks. Deterministic for the town's seed and the day it runs; idempotent through
+`HelpRequest.demo_key`. Runs after the helpers and safety demo data (profiles, consents)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from zoneinfo import ZoneInfo
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from sasaeai.helpers.categories import Category
+from sasaeai.residents.models import Proxy, Resident
+from sasaeai.tenancy.models import Membership, Role
+
+from . import services
+from .models import (
+    Booking,
+    BookingSlot,
+    BookingStatus,
+    EnteredBy,
+    HelpRequest,
+    Offer,
+    OfferSource,
+    OfferStatus,
+    PaymentKind,
+    RequestStatus,
+    Review,
+    ReviewDirection,
+)
+
+TOKYO = ZoneInfo("Asia/Tokyo")
+SIZES = {"small": (14, 8, 12), "city": (40, 20, 40), "large": (80, 40, 80)}  # open, booked, completed
+CATEGORIES = [
+    (Category.HOUSEWORK, "掃除と片付け", 30), (Category.HOUSEWORK, "買い物代行", 10),
+    (Category.HOUSEWORK, "草むしり", 6), (Category.HOUSEWORK, "電球交換", 4),
+    (Category.WATCH_TALK, "話し相手", 20), (Category.ESCORT_HOSPITAL, "通院の付き添い", 12),
+    (Category.ESCORT_SHOPPING, "スーパーへの買い物付き添い", 10), (Category.ESCORT_OUTING, "サロンへの外出付き添い", 5),
+    (Category.IT_SUPPORT, "スマホの使い方", 8),
+]
+COMMENTS = ["丁寧に対応していただきました。", "時間通りに来てくれて助かりました。", "また同じ方にお願いしたいです。",
+            "楽しくお話しできました。", ""]
+HELPER_COMMENTS = ["説明が分かりやすかったです。", "笑顔で迎えていただきました。", ""]
+
+
+def _coordinator(town):
+    m = (Membership.objects.filter(municipality=town.municipality, role=Role.COORDINATOR_L1)
+         .select_related("user").order_by("user__email").first())
+    return m.user if m else None
+
+
+def _consenting_residents(town, coordinator, want: int) -> list[Resident]:
+    """Residents who consented to matching. If the safety demo recorded no decisions at all,
+    a written consent is recorded for a deterministic set of undecided residents (those with
+    a family proxy or their own account first), so the demo has someone to help."""
+    from sasaeai.safety.consent import give, with_consent
+    from sasaeai.safety.models import Purpose
+
+    qs = Resident.objects.filter(municipality=town.municipality, demo_key__isnull=False).order_by("pk")
+    found = list(with_consent(qs, Purpose.MATCHING))
+    if found:
+        return found
+    undecided = qs.exclude(consent_events__purpose=Purpose.MATCHING)
+    linked = list(undecided.filter(Q(proxies__isnull=False) | Q(user__isnull=False)).distinct().order_by("pk"))
+    others = list(undecided.filter(proxies__isnull=True, user__isnull=True).order_by("pk")[:want])
+    chosen = linked + others
+    for resident in chosen:
+        give(resident, Purpose.MATCHING, by=coordinator, basis="written", giver_kind="self")
+    return chosen
+
+
+def _pick_category(rng):
+    total = sum(w for *_x, w in CATEGORIES)
+    x = rng.uniform(0, total)
+    for cat, title, w in CATEGORIES:
+        x -= w
+        if x <= 0:
+            return cat, title
+    return CATEGORIES[0][0], CATEGORIES[0][1]
+
+
+def _entered_by_user(resident, coordinator, proxies):
+    if resident.user_id:
+        return resident.user
+    proxy = proxies.get(resident.pk)
+    return proxy or coordinator
+
+
+def seed(town) -> dict[str, int]:
+    coordinator = _coordinator(town)
+    counts = {"open": 0, "booked": 0, "completed": 0, "reviews": 0}
+    if coordinator is None:
+        return counts
+    n_open, n_booked, n_done = SIZES.get(town.scale, SIZES["small"])
+    residents = _consenting_residents(town, coordinator, 2 * (n_open + n_booked + n_done))
+    if not residents:
+        return counts
+    rng = town.rng("requests.demo")
+    proxies = {p.resident_id: p.user for p in Proxy.objects.filter(resident__in=residents).select_related("user")}
+    code = town.municipality.code
+    existing = set(HelpRequest.objects.filter(demo_key__startswith=f"{code}:").values_list("demo_key", flat=True))
+    today = timezone.localtime(timezone.now(), TOKYO).date()
+
+    def future_start(offset_days: int):
+        day = today + dt.timedelta(days=offset_days)
+        return dt.datetime.combine(day, dt.time(rng.choice([9, 10, 11, 13, 14, 15]), rng.choice([0, 30])),
+                                   tzinfo=TOKYO)
+
+    # Open and booked requests in the coming days, created through the services.
+    for i in range(n_open + n_booked):
+        key = f"{code}:q{i}"
+        resident = residents[rng.randrange(len(residents))]
+        category, title = _pick_category(rng)
+        starts = future_start(1 + rng.randrange(3))
+        duration = rng.choice([60, 60, 90, 120])
+        payment = rng.choice([PaymentKind.FREE, PaymentKind.FREE, PaymentKind.POINTS, PaymentKind.YEN])
+        amount = 0 if payment == PaymentKind.FREE else (rng.choice([1, 2]) if payment == PaymentKind.POINTS else 800)
+        want_booked = i >= n_open
+        if key in existing:
+            continue
+        user = _entered_by_user(resident, coordinator, proxies)
+        try:
+            with transaction.atomic():
+                req = services.create_request(
+                    user=user, recipient=resident, category=category, title=title, starts_at=starts,
+                    duration_minutes=duration, payment_kind=payment, payment_amount=amount,
+                    mobility=rng.choice(["", "杖を使用", "階段がつらい"]), pets=rng.choice(["", "", "猫1匹"]),
+                    has_dementia=rng.random() < 0.1, demo_key=key,
+                )
+                counts["open"] += 1
+                if want_booked:
+                    candidates, _rejected = services.rank_candidates(req, limit=1)
+                    if candidates:
+                        offer = services.offer_to(req, [candidates[0]], by=coordinator)[0]
+                        services.accept_offer(offer, user=candidates[0].profile.user)
+                        counts["open"] -= 1
+                        counts["booked"] += 1
+        except (ValidationError, PermissionDenied):
+            continue
+
+    # Completed visits of the past weeks, written directly (the services refuse past times).
+    from sasaeai.helpers.selectors import matchable_profiles
+
+    helpers = list(matchable_profiles(town.municipality.pk))
+    if not helpers:
+        return counts
+    for i in range(n_done):
+        key = f"{code}:d{i}"
+        resident = residents[rng.randrange(len(residents))]
+        category, title = _pick_category(rng)
+        able = [h for h in helpers if category in (h.skills or [])] or helpers
+        helper = able[rng.randrange(len(able))]
+        day = today - dt.timedelta(days=1 + rng.randrange(21))
+        starts = dt.datetime.combine(day, dt.time(rng.choice([9, 10, 13, 14]), 0), tzinfo=TOKYO)
+        duration = rng.choice([60, 90])
+        stars = rng.choice([5, 5, 5, 4, 4, 3])
+        helper_stars = rng.choice([5, 5, 4])
+        comment = rng.choice(COMMENTS)
+        helper_comment = rng.choice(HELPER_COMMENTS)
+        if key in existing:
+            continue
+        user = _entered_by_user(resident, coordinator, proxies)
+        ends = starts + dt.timedelta(minutes=duration)
+        try:
+            with transaction.atomic():
+                req = HelpRequest.objects.create(
+                    municipality_id=resident.municipality_id, area_id=resident.area_id, recipient=resident,
+                    created_by=user, entered_by=(EnteredBy.SELF if user == resident.user else
+                                                 EnteredBy.PROXY if resident.pk in proxies else EnteredBy.COORDINATOR),
+                    category=category, title=title, starts_at=starts, duration_minutes=duration,
+                    required_qualifications=sorted(services._category_minimum(category)),
+                    status=RequestStatus.REVIEWED, demo_key=key,
+                )
+                offer = Offer.objects.create(request=req, helper=helper, status=OfferStatus.ACCEPTED,
+                                             source=OfferSource.MANUAL, offered_by=coordinator, rank=1,
+                                             responded_at=starts - dt.timedelta(days=2))
+                booking = Booking.objects.create(
+                    request=req, helper=helper, offer=offer, municipality_id=req.municipality_id,
+                    starts_at=starts, ends_at=ends, status=BookingStatus.COMPLETED,
+                    checked_in_at=starts + dt.timedelta(minutes=rng.choice([-5, 0, 2])),
+                    checked_out_at=ends, completed_at=ends,
+                )
+                BookingSlot.objects.bulk_create([BookingSlot(helper=helper, slot_start=s, booking=booking)
+                                                 for s in services.slot_starts(starts, ends)])
+                review = Review.objects.create(booking=booking, direction=ReviewDirection.OF_HELPER, author=user,
+                                               stars=stars, comment=comment,
+                                               tags=["kind", "punctual"] if stars == 5 else [])
+                Review.objects.create(booking=booking, direction=ReviewDirection.OF_RECIPIENT, author=helper.user,
+                                      stars=helper_stars, comment=helper_comment)
+                services.record_rating(helper, stars, review.tags, source=f"review:{review.pk}")
+                counts["completed"] += 1
+                counts["reviews"] += 2
+        except (ValidationError, PermissionDenied, IntegrityError):
+            continue
+    return counts
