@@ -152,6 +152,7 @@ def test_rank_order_is_consistent_with_cost(tasks, helpers):
         assert {c.helper_id for c in cands} | {r.helper_id for r in rejections} == {
             h.id for h in helpers
         }
+        assert rank(t, helpers, rejections=False) == (cands, [])
         keys = [(c.cost, c.helper_id) for c in cands]
         assert keys == sorted(keys)
         h_by = {h.id: h for h in helpers}

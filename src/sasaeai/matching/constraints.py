@@ -86,19 +86,27 @@ def check(
     return tuple(codes)
 
 
-def static_mask(tasks: list[Task], helpers: list[HelperCandidate], dist: np.ndarray) -> np.ndarray:
+def static_mask(
+    tasks: list[Task], helpers: list[HelperCandidate], dist: np.ndarray, cache: dict | None = None
+) -> np.ndarray:
     """Vectorised pre-filter (tasks × helpers) for the cheap constraints.
 
     active, verified, skill, qualification and radius are evaluated with NumPy; the remaining
     constraints (blocked, availability, cap, commitments) are checked per surviving pair.
+    Pass the same `cache` dict for successive chunks of tasks against the same helpers.
     """
     n_h = len(helpers)
-    ok_helper = np.fromiter((h.active and h.verified for h in helpers), dtype=bool, count=n_h)
-    radius = np.fromiter((h.radius_km for h in helpers), dtype=float, count=n_h)
-    mask = (dist <= radius[None, :]) & ok_helper[None, :]
-    skill_masks: dict[str, np.ndarray] = {}
-    qual_masks: dict[frozenset[str], np.ndarray] = {}
-    closed = None
+    cache = {} if cache is None else cache
+    if "ok" not in cache:
+        cache["ok"] = np.fromiter((h.active and h.verified for h in helpers), dtype=bool, count=n_h)
+        cache["radius"] = np.fromiter((h.radius_km for h in helpers), dtype=float, count=n_h)
+        cache["skill"] = {}
+        cache["qual"] = {}
+        cache["closed"] = None
+    mask = (dist <= cache["radius"][None, :]) & cache["ok"][None, :]
+    skill_masks: dict[str, np.ndarray] = cache["skill"]
+    qual_masks: dict[frozenset[str], np.ndarray] = cache["qual"]
+    closed = cache["closed"]
     for i, t in enumerate(tasks):
         m = skill_masks.get(t.category)
         if m is None:
@@ -109,7 +117,7 @@ def static_mask(tasks: list[Task], helpers: list[HelperCandidate], dist: np.ndar
             q = qual_masks.get(t.required_qualifications)
             if q is None:
                 if closed is None:
-                    closed = [closure(h.qualifications) for h in helpers]
+                    closed = cache["closed"] = [closure(h.qualifications) for h in helpers]
                 q = np.fromiter(
                     (t.required_qualifications <= c for c in closed), dtype=bool, count=n_h
                 )

@@ -39,28 +39,40 @@ def rank(
     helpers: Sequence[HelperCandidate],
     weights: Weights = Weights(),  # noqa: B008 (frozen dataclass)
     limit: int | None = None,
+    *,
+    rejections: bool = True,
 ) -> tuple[list[Candidate], list[Rejection]]:
     """Rank every helper for one task: (candidates best first, rejections by helper id).
 
     Candidates are ordered by (cost, helper id); `limit` truncates the candidate list only.
+    With `rejections=False` the cheap constraints are evaluated vectorised first and only the
+    surviving helpers are checked in Python (faster for thousands of helpers); the rejection
+    list is then empty.
     """
     helpers = list(helpers)
     if not helpers:
         return [], []
-    dist = haversine_matrix(coords([task.place]), coords([h.home for h in helpers]))[0]
+    dist = haversine_matrix(coords([task.place]), coords([h.home for h in helpers]))
+    if rejections:
+        indices = range(len(helpers))
+    else:
+        indices = np.flatnonzero(static_mask([task], helpers, dist)[0]).tolist()
+    dist_row = dist[0].tolist()
     candidates: list[Candidate] = []
-    rejections: list[Rejection] = []
-    for h, d in zip(helpers, dist.tolist(), strict=True):
+    rejected: list[Rejection] = []
+    for i in indices:
+        h, d = helpers[i], dist_row[i]
         codes = check(task, h, distance_km=d)
         if codes:
-            rejections.append(Rejection(h.id, codes))
+            if rejections:
+                rejected.append(Rejection(h.id, codes))
         else:
             candidates.append(make_candidate(task, h, d, weights))
     candidates.sort(key=lambda c: (c.cost, c.helper_id))
-    rejections.sort(key=lambda r: r.helper_id)
+    rejected.sort(key=lambda r: r.helper_id)
     if limit is not None:
         candidates = candidates[:limit]
-    return candidates, rejections
+    return candidates, rejected
 
 
 # --------------------------------------------------------------------------------- preparation
@@ -89,13 +101,14 @@ def _prepare(tasks: Sequence[Task], helpers: Sequence[HelperCandidate], weights:
     _unique_ids(tasks, "task")
     _unique_ids(helpers, "helper")
     cands: list[dict[int, Candidate]] = []
+    cache: dict = {}
     for lo in range(0, len(tasks), CHUNK):
         chunk = tasks[lo : lo + CHUNK]
         if not helpers:
             cands.extend({} for _ in chunk)
             continue
         dist = distance_matrix(chunk, helpers)
-        mask = static_mask(chunk, helpers, dist)
+        mask = static_mask(chunk, helpers, dist, cache)
         for i, t in enumerate(chunk):
             row: dict[int, Candidate] = {}
             for hi in np.flatnonzero(mask[i]).tolist():
@@ -239,6 +252,7 @@ def assign_batch(
     greedy_chosen = _greedy(p)
     greedy = _result(p, greedy_chosen, weights, "greedy", {})
 
+    all_pairs = sum(len(r) for r in p.cands)
     if max_candidates_per_task is not None:
         for ti, row in enumerate(p.cands):
             keep = sorted(row, key=lambda hi: (row[hi].cost, p.helpers[hi].id))
@@ -313,6 +327,7 @@ def assign_batch(
 
     method_name = "batch"
     stats: dict = {"prepare_seconds": round(prep_s, 4), "variables": len(x),
+                   "feasible_pairs_before_pruning": all_pairs,
                    "conflicts": n_conflicts, "cliques": n_cliques}
     status_name = cp_model.CpSolver().StatusName
     chosen: dict[int, int] | None = None

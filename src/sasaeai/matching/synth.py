@@ -15,7 +15,7 @@ import numpy as np
 from .model import Commitment, HelperCandidate, Interval, Point, Task
 
 JST = timezone(timedelta(hours=9), "JST")
-CENTRE = Point(35.6664, 139.3160)
+CENTRE = Point(35.6557, 139.3239)  # the demo town centre (sasaeai.demo.generator.CENTER)
 CATEGORIES = (
     "housework", "escort_hospital", "escort_shopping", "escort_outing", "transport",
     "watch_talk", "it_support", "personal_care", "facility_spot",
@@ -47,9 +47,16 @@ def _at(day: date, minutes: int) -> datetime:
 
 def town(
     n_tasks: int, n_helpers: int, seed: int = 1, day: date = date(2026, 12, 1),
-    spread_km: float = 3.0,
+    spread_km: float | None = None,
 ) -> tuple[list[Task], list[HelperCandidate]]:
-    """(tasks, helpers) for one synthetic day."""
+    """(tasks, helpers) for one synthetic day.
+
+    `spread_km` (standard deviation of homes and places around the centre) defaults to 3 km for
+    up to 300 people and grows with the square root of the head count beyond, so density —
+    and thus candidates per request — stays like the demo town's as the instance grows.
+    """
+    if spread_km is None:
+        spread_km = 3.0 * max(1.0, (max(n_tasks, n_helpers) / 300) ** 0.5)
     rng = np.random.default_rng(seed)
     homes = _offset(rng, spread_km, n_helpers)
     helpers: list[HelperCandidate] = []
