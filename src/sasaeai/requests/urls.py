@@ -14,6 +14,7 @@ urlpatterns = [
     path("requests/<int:pk>/offer/", views.offer, name="offer"),
     path("requests/<int:pk>/messages/", views.send_message, name="message"),
     path("requests/<int:pk>/introduction/", views.introduction, name="introduction"),
+    path("requests/<int:pk>/introduction/<int:intro_id>/", views.answer_introduction, name="introduction_answer"),
     path("requests/offers/<int:offer_id>/withdraw/", views.withdraw, name="withdraw"),
     path("requests/board/", views.board, name="board"),
     path("requests/matching/", views.batch, name="batch"),

@@ -40,6 +40,7 @@ from .models import (
     Booking,
     BookingStatus,
     HelpRequest,
+    Introduction,
     MatchingRun,
     Message,
     Offer,
@@ -295,6 +296,17 @@ def introduction(request, pk: int):
             _("The introduction was proposed."))
     else:
         messages.error(request, _("Choose how and when to meet."))
+    return redirect("requests:detail", pk=pk)
+
+
+@login_required
+@require_POST
+def answer_introduction(request, pk: int, intro_id: int):
+    req = _visible_request(request, pk)
+    intro = get_object_or_404(Introduction, pk=intro_id, request=req)
+    _attempt(request, lambda: services.answer_introduction(intro, user=request.user,
+                                                           status=request.POST.get("status", "")),
+             _("Saved."))
     return redirect("requests:detail", pk=pk)
 
 

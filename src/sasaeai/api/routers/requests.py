@@ -401,6 +401,20 @@ def propose_introduction(request, request_id: int, payload: IntroductionIn):
                                               mode=payload.mode, scheduled_at=payload.scheduled_at)
 
 
+class IntroductionAnswerIn(Schema):
+    status: str = Field(..., pattern="^(agreed|done|cancelled)$")
+
+
+@router.post("/requests/{request_id}/introductions/{intro_id}", response=responses(200, IntroductionOut),
+             summary="Agree to, complete or cancel an introduction")
+def answer_introduction(request, request_id: int, intro_id: int, payload: IntroductionAnswerIn):
+    from sasaeai.requests.models import Introduction
+
+    req = _visible(request, request_id)
+    intro = get_object_or_404(Introduction, pk=intro_id, request=req)
+    return services.answer_introduction(intro, user=request.user, status=payload.status)
+
+
 @router.get("/requests-board", response=responses(200, list[RequestOut]),
             summary="Open and offered requests of a municipality (coordinators)")
 def board(request, municipality_id: int, area_id: int | None = None):
