@@ -76,12 +76,20 @@ class ScheduleForm(forms.Form):
                                            empty_value=None,
                                            choices=[("", _("Every week"))] + [(i, str(i)) for i in range(1, 6)])
     date = forms.DateField(label=_("Date"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
-    opens_at = forms.TimeField(label=_("Opens at"), widget=forms.TimeInput(attrs={"type": "time"}))
-    closes_at = forms.TimeField(label=_("Closes at"), widget=forms.TimeInput(attrs={"type": "time"}))
+    opens_at = forms.TimeField(label=_("Opens at"), required=False, widget=forms.TimeInput(attrs={"type": "time"}))
+    closes_at = forms.TimeField(label=_("Closes at"), required=False, widget=forms.TimeInput(attrs={"type": "time"}))
     valid_from = forms.DateField(label=_("Valid from"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
     valid_to = forms.DateField(label=_("Valid until"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
     closed_on_holidays = forms.BooleanField(label=_("Closed on public holidays"), required=False, initial=True)
     note = forms.CharField(label=_("Note"), required=False, max_length=200)
+
+    def clean(self):
+        data = super().clean()
+        if not data.get("opens_at") and not data.get("closes_at"):
+            data["unused"] = True  # an empty row: ignored
+        elif not data.get("opens_at") or not data.get("closes_at"):
+            raise forms.ValidationError(_("Give both the start and the end time."))
+        return data
 
 
 ScheduleFormSet = forms.formset_factory(ScheduleForm, extra=2, max_num=14, can_delete=True)

@@ -23,6 +23,8 @@ PALETTE = ["#1b5e20", "#0d47a1", "#b71c1c", "#4a148c", "#e65100", "#006064", "#3
            "#33691e", "#1a237e", "#bf360c", "#004d40", "#263238", "#827717", "#01579b", "#4e342e"]
 CATEGORY_COLOR = {c: PALETTE[i % len(PALETTE)] for i, c in enumerate(Category.values)}
 _FONT = None
+#: Places with opening hours rather than programmes: listed in the booklet, not in the calendar.
+OPENING_HOURS = {Category.REST, Category.COOPERATING_STORE, Category.CARE_PROVIDER}
 
 
 def font() -> str:
@@ -56,7 +58,7 @@ def _styles():
         "entry": ParagraphStyle("entry", fontName=f, fontSize=15, leading=21, spaceBefore=8, spaceAfter=2),
         "body": ParagraphStyle("body", fontName=f, fontSize=12.5, leading=18, leftIndent=14),
         "small": ParagraphStyle("small", fontName=f, fontSize=10.5, leading=14),
-        "cell": ParagraphStyle("cell", fontName=f, fontSize=8, leading=10),
+        "cell": ParagraphStyle("cell", fontName=f, fontSize=9, leading=11.5),
         "head": ParagraphStyle("head", fontName=f, fontSize=11, leading=14, alignment=1),
     }
 
@@ -191,15 +193,16 @@ def booklet(municipality: Municipality, *, area: Area | None = None, categories=
     for c in present:
         nums = [str(n) for n, s in numbered if s.category == c]
         story.append(Paragraph(_esc(f"{CATEGORY_JA[c]}：{', '.join(nums)}"), st["body"]))
-    doc.build(story, onFirstPage=_footer(place), onLaterPages=_footer(place))
+    footer = _footer(f"{place}　地域のつどい・支え合いガイド")
+    doc.build(story, onFirstPage=footer, onLaterPages=footer)
     return out.getvalue()
 
 
-def _footer(place: str):
+def _footer(title: str):
     def draw(canvas, doc):
         canvas.saveState()
         canvas.setFont(font(), 9)
-        canvas.drawString(16 * 2.8346, 8 * 2.8346, f"{place}　地域のつどい・支え合いガイド　{doc.page}ページ")
+        canvas.drawString(16 * 2.8346, 8 * 2.8346, f"{title}　{doc.page}ページ")
         canvas.restoreState()
     return draw
 
@@ -212,16 +215,17 @@ def weekly_calendar(municipality: Municipality, *, area: Area | None = None) -> 
     from reportlab.platypus import Paragraph, SimpleDocTemplate, Table, TableStyle
 
     st = _styles()
-    services = _resources(municipality, area)
+    services = [s for s in _resources(municipality, area) if s.category not in OPENING_HOURS]
     place = area.name if area else municipality.name
     cells: dict[tuple[int, int], list[tuple]] = defaultdict(list)
     for s in services:
         for x in s.schedules.all():
             if x.kind != "weekly":
                 continue
-            label = f"{x.opens_at:%H:%M} {s.name}"
-            if x.week_of_month:
-                label = f"{x.opens_at:%H:%M}（第{x.week_of_month}）{s.name}"
+            name = s.name.removeprefix(f"{area.name} ") if area else s.name
+            where = f"＠{s.location.name}" if s.location_id else ""
+            nth = f"（第{x.week_of_month}）" if x.week_of_month else ""
+            label = f"{x.opens_at:%H:%M}〜{x.closes_at:%H:%M}{nth} {name}{where}"
             cells[(x.opens_at.hour, x.weekday)].append((x.opens_at, label, s.category))
     hours = sorted({h for h, _d in cells}) or [10]
     page = landscape(A4)
@@ -250,5 +254,6 @@ def weekly_calendar(municipality: Municipality, *, area: Area | None = None) -> 
     story = [Paragraph(_esc(f"{place}　週間プログラム表（{timezone.localdate():%Y年%m月}）"), st["subtitle"]),
              Paragraph("いろいろな団体の毎週の活動をまとめました。（第2）は毎月第2週だけの活動です。祝日はお休みの活動があります。",
                        st["small"]), table]
-    doc.build(story, onFirstPage=_footer(place), onLaterPages=_footer(place))
+    footer = _footer(f"{place}　週間プログラム表")
+    doc.build(story, onFirstPage=footer, onLaterPages=footer)
     return out.getvalue()

@@ -150,8 +150,8 @@ def _save_form(request, service: Service | None, municipality: Municipality):
     if request.method == "POST" and form.is_valid() and formset.is_valid():
         values = {k: v for k, v in form.cleaned_data.items()}
         values["tags"] = [t for t in values.get("tags", "").replace("、", ",").split(",") if t.strip()]
-        schedules = [f.cleaned_data for f in formset.forms
-                     if f.cleaned_data and not f.cleaned_data.get("DELETE")]
+        schedules = [dict(f.cleaned_data) for f in formset.forms
+                     if f.cleaned_data and not f.cleaned_data.get("DELETE") and not f.cleaned_data.get("unused")]
         for row in schedules:
             row.pop("DELETE", None)
         try:

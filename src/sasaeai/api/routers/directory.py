@@ -191,7 +191,7 @@ def get_resource(request, resource_id: int):
     return resource_out(get_object_or_404(qs, pk=resource_id))
 
 
-@router.post("/resources/suggestions", response=responses(201, SuggestionOut),
+@router.post("/resource-suggestions", response=responses(201, SuggestionOut),
              summary="Suggest a change to a resource, or a new place (logged-in users)")
 def suggest(request, payload: SuggestionIn):
     municipality = find_municipality(payload.municipality)

@@ -1,0 +1,81 @@
+"""Booklet and weekly calendar PDFs: Japanese renders (page 1 as PNG is not blank and the
+text layer holds the Japanese), public resources only, every day of the week in the grid."""
+
+import subprocess
+import tempfile
+from pathlib import Path
+
+import pytest
+from django.test import Client
+from PIL import Image
+
+from sasaeai.directory import paper
+from sasaeai.directory.models import CATEGORY_JA, Category, Service, Status, Visibility
+
+
+def render_first_page(data: bytes) -> Image.Image:
+    with tempfile.TemporaryDirectory() as tmp:
+        pdf = Path(tmp) / "doc.pdf"
+        pdf.write_bytes(data)
+        subprocess.run(["pdftoppm", "-png", "-r", "50", "-f", "1", "-l", "1", str(pdf), str(Path(tmp) / "p")],
+                       check=True, capture_output=True)
+        png = next(Path(tmp).glob("p*.png"))
+        return Image.open(png).convert("L").copy()
+
+
+def dark_share(image: Image.Image) -> float:
+    pixels = list(image.getdata())
+    return sum(1 for p in pixels if p < 128) / len(pixels)
+
+
+def pdf_text(data: bytes) -> str:
+    with tempfile.NamedTemporaryFile(suffix=".pdf") as fh:
+        fh.write(data)
+        fh.flush()
+        return subprocess.run(["pdftotext", fh.name, "-"], capture_output=True, check=True).stdout.decode()
+
+
+def test_booklet_renders_japanese_for_an_area(seeded_town):
+    m, area = seeded_town.municipality, seeded_town.areas[0]
+    data = paper.booklet(m, area=area)
+    assert data.startswith(b"%PDF")
+    assert dark_share(render_first_page(data)) > 0.01
+    text = pdf_text(data)
+    assert "地域のつどい・支え合いガイド" in text
+    assert "曜日からさがす" in text and "分類からさがす" in text
+    for category in Category.values:
+        assert CATEGORY_JA[category] in text, category
+    public = Service.objects.filter(area=area, status=Status.PUBLISHED, visibility=Visibility.PUBLIC)
+    assert public.first().name.split(" ")[-1] in text
+
+
+def test_booklet_with_chosen_categories(seeded_town):
+    m = seeded_town.municipality
+    text = pdf_text(paper.booklet(m, categories=["exercise", "kayoi"]))
+    assert "■ 体操・運動" in text and "■ 通いの場・サロン" in text
+    assert "■ 配食" not in text
+
+
+def test_weekly_calendar_grid(seeded_town):
+    m = seeded_town.municipality
+    data = paper.weekly_calendar(m, area=seeded_town.areas[1])
+    assert dark_share(render_first_page(data)) > 0.01
+    text = pdf_text(data)
+    for day in "月火水木金土日":
+        assert f"{day}曜日" in text
+    assert "週間プログラム表" in text
+
+
+@pytest.mark.parametrize("url", ["/directory/paper/booklet.pdf", "/directory/paper/calendar.pdf"])
+def test_paper_over_http(seeded_town, url):
+    m = seeded_town.municipality
+    response = Client().get(url, {"m": m.pk, "area": seeded_town.areas[0].pk})
+    assert response.status_code == 200 and response.content.startswith(b"%PDF")
+    assert Client().get(url, {"m": m.pk, "area": 999999}).status_code == 404
+    assert Client().get("/directory/paper/", {"m": m.pk}).status_code == 200
+
+
+def test_empty_area_still_prints(make_municipality):
+    m = make_municipality(n_areas=1)
+    assert dark_share(render_first_page(paper.booklet(m))) > 0.005
+    assert paper.weekly_calendar(m).startswith(b"%PDF")
