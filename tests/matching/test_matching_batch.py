@@ -187,3 +187,24 @@ def _brute_force(tasks, helpers):
         if served > best[0] or (served == best[0] and key[1] < best[1]):
             best = key
     return best
+
+
+def test_weekly_cap_groups_tasks_by_japan_week_whatever_the_timezone():
+    from datetime import UTC
+
+    from sasaeai.matching.engine import week_of
+
+    # Monday 2026-11-30 08:00 JST is Sunday 23:00 UTC: still the Monday's week in Japan.
+    monday = at(8, day=-1).astimezone(UTC)
+    sunday = at(8, day=-2)
+    assert monday.weekday() == 6 and week_of(monday) != week_of(sunday)
+    assert week_of(monday) == week_of(at(8))
+    # Two 2-hour tasks in different Japanese weeks both fit a 3-hour remaining cap;
+    # in the same week only one does.
+    h = make_helper(id=1, weekly_hours_cap=3, availability=(Interval(at(0, day=-3), at(23)),))
+    a = make_task(id=1, start=sunday, end=sunday + (at(10) - at(8)), place=HOME)
+    b = make_task(id=2, start=monday, end=monday + (at(10) - at(8)), place=HOME)
+    assert assign_batch([a, b], [h], time_limit_s=5).served == 2
+    c = make_task(id=3, start=at(12).astimezone(UTC), end=at(14).astimezone(UTC), place=HOME)
+    assert assign_batch([b, c], [h], time_limit_s=5).served == 1
+    assert assign_greedy([b, c], [h]).served == 1

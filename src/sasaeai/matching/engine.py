@@ -14,6 +14,7 @@ import time
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from datetime import datetime, timedelta, timezone
 
 import numpy as np
 
@@ -23,6 +24,15 @@ from .model import Assignment, Candidate, HelperCandidate, Rejection, Task, Weig
 from .scoring import COST_SCALE, int_cost, load_penalty_int, make_candidate
 
 CHUNK = 256  # task rows per vectorised distance block (bounds memory for large inputs)
+# Weekly caps count ISO weeks (Monday–Sunday) in Japan time, whatever tz the datetimes carry
+# (the database hands out UTC; Japan has no daylight saving, so a fixed offset is exact).
+WEEK_TZ = timezone(timedelta(hours=9), "JST")
+
+
+def week_of(moment: datetime) -> tuple[int, int]:
+    """(ISO year, ISO week) of an aware datetime, in Japan time."""
+    iso = moment.astimezone(WEEK_TZ).isocalendar()
+    return (iso[0], iso[1])
 
 
 def _unique_ids(items: Iterable, what: str) -> None:
@@ -117,7 +127,7 @@ def _prepare(tasks: Sequence[Task], helpers: Sequence[HelperCandidate], weights:
                     row[hi] = make_candidate(t, helpers[hi], d, weights)
             cands.append(row)
     minutes = [t.minutes for t in tasks]
-    week = [tuple(t.start.isocalendar())[:2] for t in tasks]
+    week = [week_of(t.start) for t in tasks]
     return _Problem(tasks, helpers, cands, minutes, week)
 
 
@@ -233,11 +243,14 @@ def assign_batch(
     random_seed: int = 0,
     max_candidates_per_task: int | None = None,
     solver_params: dict | None = None,
+    deterministic: bool = True,
 ) -> Assignment:
     """Optimal batch assignment with CP-SAT (lexicographic: served, then cost).
 
-    Deterministic for fixed inputs: one worker (or `num_workers` with `random_seed`), a
-    deterministic-time limit equal to the wall-clock limit, and variables built in input order.
+    Deterministic for fixed inputs: one worker (or `num_workers` with `random_seed`),
+    variables built in input order, and — with `deterministic=True` — `time_limit_s` counted
+    in CP-SAT's deterministic time (≈ seconds on an idle core; a wall-clock guard of twice the
+    limit stops a starved process). With `deterministic=False` the limit is wall-clock.
     The greedy solution is computed too; it is the search hint and the safety net: the result
     is never lexicographically worse than greedy (if the solver finds nothing better in time,
     the greedy assignment is returned with method "batch:greedy-fallback").
@@ -315,11 +328,15 @@ def assign_batch(
                 model.AddHint(y, 1 if counts[hi] >= k else 0)
 
     def solver_for(limit: float) -> cp_model.CpSolver:
+        limit = max(0.05, limit)
         s = cp_model.CpSolver()
         s.parameters.num_workers = max(1, int(num_workers))
         s.parameters.random_seed = int(random_seed)
-        s.parameters.max_time_in_seconds = max(0.05, limit)
-        s.parameters.max_deterministic_time = max(0.05, limit)
+        if deterministic:
+            s.parameters.max_deterministic_time = limit
+            s.parameters.max_time_in_seconds = 2 * limit
+        else:
+            s.parameters.max_time_in_seconds = limit
         s.parameters.linearization_level = 2  # LP with cuts: proves the served bound fast
         for k, v in (solver_params or {}).items():
             setattr(s.parameters, k, v)
@@ -351,8 +368,11 @@ def assign_batch(
                 hint(greedy_chosen)
             else:
                 hint(phase1)
-            remaining = time_limit_s - (time.perf_counter() - t0) + prep_s
-            s2 = solver_for(max(remaining, time_limit_s / 4))
+            if deterministic:
+                used = s1.ResponseProto().deterministic_time
+            else:
+                used = time.perf_counter() - t0 - prep_s
+            s2 = solver_for(max(time_limit_s - used, time_limit_s / 4))
             st2 = s2.Solve(model)
             stats["phase2"] = status_name(st2)
             if st2 in (cp_model.OPTIMAL, cp_model.FEASIBLE):
