@@ -25,7 +25,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from sasaeai.residents.models import Proxy, Resident
-from sasaeai.tenancy.models import STAFF_ROLES, Membership
+from sasaeai.tenancy.models import STAFF_ROLES, Membership, Role
 from sasaeai.tenancy.selectors import municipality_ids
 
 from .events import audit
@@ -50,7 +50,7 @@ def _tenants_of(user) -> set[int]:
 
 def recoverable_users(coordinator):
     """Non-staff accounts belonging to the coordinator's municipalities."""
-    scope = municipality_ids(coordinator, COORDINATOR_ROLES)
+    scope = municipality_ids(coordinator, COORDINATOR_ROLES | {Role.OPERATOR})
     users = get_user_model().objects.filter(is_active=True, is_staff=False).exclude(
         pk__in=Membership.objects.filter(role__in=STAFF_ROLES).values("user_id"))
     if scope is None:

@@ -85,7 +85,9 @@ def alerts_for(user) -> QuerySet[EmergencyAlert]:
         return EmergencyAlert.objects.all()
     if not getattr(user, "is_authenticated", False):
         return EmergencyAlert.objects.none()
-    return EmergencyAlert.objects.filter(staff | Q(raised_by=user) | Q(steps__user=user)).distinct()
+    return EmergencyAlert.objects.filter(
+        staff | Q(raised_by=user) | Q(steps__user=user) | Q(resident__in=residents_acted_for(user).values("pk"))
+    ).distinct()
 
 
 def incidents_for(user) -> QuerySet[Incident]:
@@ -122,5 +124,10 @@ def is_staff_of(user, municipality_id) -> bool:
 
 
 def is_coordinator(user) -> bool:
-    ids = municipality_ids(user, COORDINATOR_ROLES)
+    ids = municipality_ids(user, COORDINATOR_ROLES | {Role.OPERATOR})
+    return ids is None or bool(ids)
+
+
+def is_care_staff(user) -> bool:
+    ids = municipality_ids(user, CARE_STAFF_ROLES)
     return ids is None or bool(ids)

@@ -7,8 +7,11 @@ from django.http import Http404
 
 from sasaeai.residents.models import Resident
 from sasaeai.residents.selectors import residents_acted_for, residents_for_staff
+from sasaeai.tenancy.models import STAFF_ROLES, Role
+from sasaeai.tenancy.selectors import roles_in
 
 from .audit import record_access
+from .consent import Purpose, has_consent
 
 #: What a booked helper needs for the visit (not the care level).
 HELPER_FIELDS = ("address", "postal_code", "phone", "notes", "lat", "lon")
@@ -24,12 +27,19 @@ def relation_to(user, resident: Resident) -> str | None:
     if residents_acted_for(user).filter(pk=resident.pk).exists():
         return "self_side"
     if residents_for_staff(user).filter(pk=resident.pk).exists():
+        if _only_support_center(user, resident) and not has_consent(resident, Purpose.SHARE_SUPPORT_CENTER):
+            return None  # sharing with the 地域包括支援センター needs the resident's consent
         return "staff"
     try:
         from sasaeai.requests.selectors import helper_may_see_private
     except ImportError:  # pragma: no cover
         return None
     return "helper" if helper_may_see_private(user, resident) else None
+
+
+def _only_support_center(user, resident: Resident) -> bool:
+    """The user reaches the record only as a 地域包括支援センター (no coordinator role)."""
+    return (roles_in(user, resident.municipality_id) & STAFF_ROLES) == {Role.SUPPORT_CENTER}
 
 
 def resident_for(user, pk: int) -> tuple[Resident, str]:

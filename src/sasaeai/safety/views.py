@@ -469,7 +469,7 @@ def subject_anonymise(request, resident_id: int):
 @login_required
 def overview(request):
     """安全管理: open alerts, incidents and visit alerts for staff."""
-    if not selectors.care_residents(request.user).exists() and not selectors.may_export_log(request.user):
+    if not selectors.is_care_staff(request.user):
         raise PermissionDenied
     return render(request, "safety/overview.html", {
         "alerts": selectors.alerts_for(request.user).exclude(status=AlertStatus.RESOLVED)[:50],

@@ -333,7 +333,7 @@ class RulesIn(Schema):
 
 
 @router.get("/municipalities/{municipality_id}/escalation-rules", response=responses(200, RulesOut))
-def get_rules(request, municipality_id: int):
+def get_escalation_rules(request, municipality_id: int):
     from sasaeai.tenancy.selectors import municipalities_for
 
     municipality = get_object_or_404(municipalities_for(request.user), pk=municipality_id)
@@ -341,7 +341,7 @@ def get_rules(request, municipality_id: int):
 
 
 @router.put("/municipalities/{municipality_id}/escalation-rules", response=responses(200, RulesOut))
-def put_rules(request, municipality_id: int, payload: RulesIn):
+def put_escalation_rules(request, municipality_id: int, payload: RulesIn):
     from sasaeai.tenancy.selectors import municipalities_for
 
     municipality = get_object_or_404(municipalities_for(request.user), pk=municipality_id)
