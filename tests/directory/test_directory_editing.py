@@ -116,7 +116,7 @@ def test_anonymous_cannot_suggest(small_dir):
 
 
 def test_freshness_and_dashboard(small_dir, make_user, client_for):
-    m, a1 = small_dir["m"], small_dir["a1"]
+    a1 = small_dir["a1"]
     now = timezone.now()
     Service.objects.filter(pk=small_dir["public"].pk).update(last_verified_at=now - timedelta(days=181))
     fresh = small_dir["make"]("最近確認した体操")

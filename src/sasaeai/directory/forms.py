@@ -20,7 +20,7 @@ class SearchForm(forms.Form):
     near_home = forms.BooleanField(label=_("Near my home"), required=False)
     lat = forms.FloatField(label=_("Latitude"), required=False, widget=forms.HiddenInput)
     lon = forms.FloatField(label=_("Longitude"), required=False, widget=forms.HiddenInput)
-    radius_km = forms.FloatField(label=_("Within (km)"), required=False, min_value=0.1, max_value=MAX_RADIUS_KM,
+    radius_km = forms.FloatField(label=_("Within (km)"), required=False, min_value=0.5, max_value=MAX_RADIUS_KM,
                                  initial=3, widget=forms.NumberInput(attrs={"step": "0.5"}))
 
     def __init__(self, *args, areas=None, has_home=False, **kwargs):

@@ -1,0 +1,118 @@
+"""`sasaeai bench_directory --resources 100000 --json`: search latency on a synthetic directory.
+
+Search = keyword + category + distance (near, 3 km, nearest first, first page of 20) as an
+anonymous visitor sees it (visibility in the query). Baseline = primary-key lookups in the
+same run. Everything is written inside one transaction that is rolled back at the end."""
+
+import json
+import random
+import statistics
+import time
+
+from django.core.management.base import BaseCommand
+from django.db import connection, transaction
+
+from sasaeai.directory.models import Category, Location, Service, Status, Visibility
+from sasaeai.directory.selectors import SearchParams, search
+from sasaeai.directory.textnorm import normalize
+from sasaeai.tenancy import services as tenancy
+from sasaeai.tenancy.codes import with_check_digit
+from sasaeai.tenancy.models import Municipality
+
+WORDS = ["体操", "サロン", "茶話会", "カフェ", "ウォーキング", "配食", "買い物", "送迎", "見守り", "相談", "食堂",
+         "ベンチ", "協力店", "スマホ", "囲碁", "俳句", "ヨガ", "百歳", "ラジオ", "手芸"]
+
+
+class Rollback(Exception):
+    pass
+
+
+class Command(BaseCommand):
+    help = "Measure directory search latency against a primary-key baseline (rolled back afterwards)."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--resources", type=int, default=100_000)
+        parser.add_argument("--queries", type=int, default=200)
+        parser.add_argument("--seed", type=int, default=1)
+        parser.add_argument("--json", action="store_true")
+
+    def handle(self, *args, **opts):
+        self.result = {}
+        try:
+            with transaction.atomic():
+                self._run(opts)
+                raise Rollback
+        except Rollback:
+            pass
+        if opts["json"]:
+            self.stdout.write(json.dumps(self.result))
+        else:
+            for key, value in self.result.items():
+                self.stdout.write(f"{key}: {value}")
+
+    def _run(self, opts):
+        rng = random.Random(opts["seed"])
+        n = opts["resources"]
+        code = next(with_check_digit(f"47{i:03d}") for i in range(900, 1000)
+                    if not Municipality.objects.filter(code=with_check_digit(f"47{i:03d}")).exists())
+        m = tenancy.create_municipality(code=code, name="ベンチ市", name_kana="べんちし", prefecture="47",
+                                        population=1_000_000, population_65_plus=290_000, population_75_plus=168_000,
+                                        center_lat=26.2, center_lon=127.7)
+        areas = [tenancy.create_area(municipality=m, name=f"区{i}", center_lat=26.2 + (i // 5) * 0.05,
+                                     center_lon=127.7 + (i % 5) * 0.05) for i in range(20)]
+        categories = Category.values
+        batch = 5000
+        created = 0
+        while created < n:
+            size = min(batch, n - created)
+            locations, services = [], []
+            for _i in range(size):
+                area = rng.choice(areas)
+                lat, lon = area.center_lat + rng.uniform(-0.03, 0.03), area.center_lon + rng.uniform(-0.03, 0.03)
+                locations.append(Location(municipality=m, name="会場", lat=lat, lon=lon, h3_cell=""))
+            Location.objects.bulk_create(locations, batch_size=1000)
+            if connection.vendor == "sqlite" or locations[0].pk is None:
+                # SQLite before RETURNING support: fetch the ids back.
+                ids = list(Location.objects.filter(municipality=m).order_by("-pk").values_list("pk", flat=True)[:size])
+                ids.reverse()
+                for loc, pk in zip(locations, ids, strict=True):
+                    loc.pk = pk
+            for loc in locations:
+                words = rng.sample(WORDS, 2)
+                name = f"{words[0]}の会 {created}"
+                roll = rng.random()
+                services.append(Service(
+                    municipality=m, area=areas[0], location=loc, name=name, category=rng.choice(categories),
+                    search_text=normalize(f"{name} {words[1]}"), status=Status.PUBLISHED,
+                    visibility=Visibility.PUBLIC if roll < 0.9 else Visibility.PROFESSIONALS if roll < 0.95
+                    else Visibility.PRIVATE,
+                ))
+                created += 1
+            Service.objects.bulk_create(services, batch_size=1000)
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute("ANALYZE directory_service; ANALYZE directory_location;")
+        pks = list(Service.objects.filter(municipality=m).values_list("pk", flat=True)[:10_000])
+        search_ms, base_ms, hits = [], [], 0
+        for _q in range(opts["queries"]):
+            area = rng.choice(areas)
+            params = SearchParams(q=rng.choice(WORDS), municipality_id=m.pk, category=rng.choice(categories),
+                                  near=(area.center_lat + rng.uniform(-0.02, 0.02), area.center_lon + rng.uniform(-0.02, 0.02)),
+                                  radius_km=3.0)
+            t0 = time.perf_counter()
+            rows = list(search(None, params)[:20])
+            search_ms.append((time.perf_counter() - t0) * 1000)
+            hits += len(rows)
+            t0 = time.perf_counter()
+            Service.objects.get(pk=rng.choice(pks))
+            base_ms.append((time.perf_counter() - t0) * 1000)
+
+        def pct(values, q):
+            return round(statistics.quantiles(values, n=100, method="inclusive")[q - 1], 3)
+
+        self.result = {
+            "backend": connection.vendor, "resources": n,
+            "search_p50_ms": pct(search_ms, 50), "search_p95_ms": pct(search_ms, 95),
+            "baseline_p50_ms": pct(base_ms, 50), "baseline_p95_ms": pct(base_ms, 95),
+            "queries": opts["queries"], "mean_hits": round(hits / max(opts["queries"], 1), 1),
+        }
