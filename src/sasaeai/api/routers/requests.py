@@ -7,12 +7,11 @@ from __future__ import annotations
 import datetime as dt
 
 from django.shortcuts import get_object_or_404
-from django.utils.translation import gettext as _
 from ninja import Router, Schema
 from ninja.pagination import paginate
 from pydantic import Field
 
-from sasaeai.requests import selectors, services
+from sasaeai.requests import selectors, services, texts
 from sasaeai.requests.integrations import has_matching_consent, record_access
 from sasaeai.requests.models import (
     Booking,
@@ -276,7 +275,7 @@ def _own_booking(request, booking_id: int) -> Booking:
     booking = get_object_or_404(Booking.objects.filter(request__in=selectors.requests_visible_to(request.user)),
                                 pk=booking_id)
     if profile is None or booking.helper_id != profile.pk:
-        raise ApiError(403, "not_your_booking", _("This booking is not yours."))
+        raise ApiError(403, "not_your_booking", str(texts.NOT_YOUR_BOOKING))
     return booking
 
 
@@ -348,7 +347,7 @@ def dispute(request, request_id: int, payload: ReasonIn):
 def candidates(request, request_id: int, limit: int = 10):
     req = _managed(request, request_id)
     if not has_matching_consent(req.recipient):
-        raise ApiError(400, "no_consent", _("This resident has not consented to matching."))
+        raise ApiError(400, "no_consent", str(texts.NO_CONSENT))
     found, rejections = services.rank_candidates(req, limit=max(1, min(limit, 50)))
     return {"rejected": len(rejections), "candidates": [
         {"helper_id": c.profile.pk, "name": c.profile.user.display_name, "cost": c.cost,
@@ -365,7 +364,7 @@ def make_offers(request, request_id: int, payload: OfferIn):
         created = services.offer_to_top(req, by=request.user, n=payload.top)
     else:
         if not payload.helper_ids:
-            raise ApiError(400, "no_helpers", _("Choose at least one helper."))
+            raise ApiError(400, "no_helpers", str(texts.CHOOSE_HELPER))
         profiles = [_helper_in(req, pk) for pk in dict.fromkeys(payload.helper_ids)]
         created = services.offer_to(req, profiles, by=request.user)
     return 201, [_offer_out(request, o) for o in created]
@@ -420,7 +419,7 @@ def answer_introduction(request, request_id: int, intro_id: int, payload: Introd
 def board(request, municipality_id: int, area_id: int | None = None):
     ids = municipality_ids(request.user, selectors.COORDINATING_ROLES)
     if ids is not None and municipality_id not in ids:
-        raise ApiError(404, "not_found", _("Not found."))
+        raise ApiError(404, "not_found", str(texts.NOT_FOUND))
     return [_request_out(request, r, with_private=False)
             for r in selectors.open_requests_board(request.user, municipality_id, area_id)[:1000]]
 
@@ -436,7 +435,7 @@ def my_offers(request):
 def _my_offer(request, offer_id: int) -> Offer:
     profile = selectors.helper_profile_of(request.user)
     if profile is None:
-        raise ApiError(404, "not_found", _("Not found."))
+        raise ApiError(404, "not_found", str(texts.NOT_FOUND))
     return get_object_or_404(Offer, pk=offer_id, helper=profile)
 
 
