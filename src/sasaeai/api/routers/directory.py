@@ -9,9 +9,9 @@ from __future__ import annotations
 from datetime import datetime
 
 from django.shortcuts import get_object_or_404
-from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema
 
+from sasaeai.directory import api_messages as msg
 from sasaeai.directory import selectors, services
 from sasaeai.directory.models import Category, Cost, Target
 from sasaeai.directory.schedules import describe
@@ -120,13 +120,13 @@ def parse_near(value: str | None) -> tuple[float, float] | None:
     try:
         lat, lon = (float(part) for part in value.split(","))
     except ValueError:
-        raise ApiError(422, "invalid_near", _("near must be 'latitude,longitude'."), {"near": [_("Not a position.")]}) from None
+        raise ApiError(422, "invalid_near", str(msg.NEAR_INVALID), {"near": [str(msg.NOT_A_POSITION)]}) from None
     from sasaeai.directory.models import validate_in_japan
 
     try:
         validate_in_japan(lat, lon)
     except Exception:  # noqa: BLE001 - ValidationError → a 422 with its message
-        raise ApiError(422, "outside_japan", _("The position is outside Japan."), {"near": [_("Outside Japan.")]}) from None
+        raise ApiError(422, "outside_japan", str(msg.POSITION_OUTSIDE_JAPAN), {"near": [str(msg.OUTSIDE_JAPAN)]}) from None
     return lat, lon
 
 
@@ -136,7 +136,7 @@ def find_municipality(value: str | None) -> Municipality | None:
     qs = Municipality.objects.all()
     found = qs.filter(code=value).first() or (qs.filter(pk=int(value)).first() if value.isdigit() else None)
     if found is None:
-        raise ApiError(404, "not_found", _("Not found."))
+        raise ApiError(404, "not_found", str(msg.NO_MUNICIPALITY))
     return found
 
 
