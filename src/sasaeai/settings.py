@@ -232,3 +232,49 @@ import xstatic.pkg.leaflet_markercluster as _xs_markercluster  # noqa: E402
 
 STATICFILES_DIRS = [*globals().get("STATICFILES_DIRS", []), ("leaflet", _xs_leaflet.BASE_DIR),
                     ("leaflet-markercluster", _xs_markercluster.BASE_DIR)]
+
+# --- Trust and safety (sasaeai.safety): CSP, headers, cookies, password policy, log redaction ----
+from urllib.parse import urlsplit as _urlsplit  # noqa: E402
+
+from csp.constants import NONE as _CSP_NONE  # noqa: E402
+from csp.constants import SELF as _CSP_SELF  # noqa: E402
+
+MIDDLEWARE.insert(MIDDLEWARE.index("django.middleware.security.SecurityMiddleware") + 1, "csp.middleware.CSPMiddleware")
+MIDDLEWARE.append("sasaeai.safety.middleware.SecurityHeadersMiddleware")
+_TILE_HOSTS = sorted({f"{_urlsplit(u).scheme}://{_urlsplit(u).hostname.replace('{s}', '*')}"
+                      for u in (SASAEAI_MAP_TILE_URL, "https://{s}.tile.openstreetmap.org/") if u and _urlsplit(u).hostname})
+# No inline script or style anywhere: templates load static files only (JSON data islands are
+# not executed). Leaflet's element styles are set through the CSSOM, which CSP allows.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [_CSP_SELF],
+        "script-src": [_CSP_SELF],
+        "style-src": [_CSP_SELF],
+        "img-src": [_CSP_SELF, "data:", *_TILE_HOSTS],
+        "font-src": [_CSP_SELF],
+        "connect-src": [_CSP_SELF],
+        "object-src": [_CSP_NONE],
+        "base-uri": [_CSP_SELF],
+        "form-action": [_CSP_SELF],
+        "frame-ancestors": [_CSP_NONE],
+    },
+}
+# Permissions-Policy: only this site may ask for the location (check-in); no camera/microphone.
+SASAEAI_PERMISSIONS_POLICY = "geolocation=(self), camera=(), microphone=(), payment=(), usb=()"
+if SECURE:
+    SESSION_COOKIE_NAME = "__Host-sessionid"  # Secure, host-only, Path=/
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator",
+     "OPTIONS": {"user_attributes": ("email", "phone", "display_name", "furigana")}},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 10}},
+    {"NAME": "sasaeai.safety.passwords.MaximumLengthValidator", "OPTIONS": {"max_length": 128}},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    {"NAME": "sasaeai.safety.passwords.NotRepeatedValidator"},
+]
+# Every log handler redacts email addresses, phone numbers and postal codes/addresses that
+# slip into a message or traceback (defence in depth; code must not log them at all).
+LOGGING.setdefault("filters", {})["redact_personal_data"] = {"()": "sasaeai.safety.redaction.RedactPersonalData"}
+for _handler in LOGGING["handlers"].values():
+    _handler.setdefault("filters", []).append("redact_personal_data")
