@@ -53,6 +53,20 @@ def test_suspension_removes_from_matching_at_once_and_reinstatement_restores(ver
     assert ("reinstated", "Investigation closed, no fault") in kinds
 
 
+def test_location_falls_back_to_area_centre_and_is_required(verified_world):
+    w = verified_world
+    p = services.update_profile(w["profile"], w["helper"], home_lat=None, home_lon=None)
+    assert p in matchable_profiles(w["a"].pk)
+    assert p.home_point == (w["area1"].center_lat, w["area1"].center_lon)
+    p = services.update_profile(p, w["helper"], area=None)
+    assert p.home_point is None and p not in matchable_profiles(w["a"].pk)
+
+
+def test_new_helper_profile_takes_the_membership_area(make_user, world):
+    user = make_user("helper", world["a"], areas=[world["area2"]])
+    assert services.get_or_create_own_profile(user).area == world["area2"]
+
+
 def test_paused_or_deactivated_helpers_are_not_matchable(verified_world):
     w = verified_world
     services.update_profile(w["profile"], w["helper"], active=False)

@@ -70,7 +70,7 @@ class ProfileForm(forms.ModelForm):
 
 
 class RuleForm(forms.Form):
-    weekday = forms.TypedChoiceField(label=_("Weekday"), choices=Weekday.choices, coerce=int)
+    weekday = forms.TypedChoiceField(label=_("Weekday"), choices=[("", "—"), *Weekday.choices], coerce=int)
     start_time = forms.TimeField(label=_("From"), widget=TimeInput())
     end_time = forms.TimeField(label=_("Until"), widget=TimeInput())
 
@@ -130,7 +130,7 @@ class IdentityForm(forms.Form):
 
 class ReviewForm(forms.Form):
     decision = forms.ChoiceField(
-        label=_("Decision"), choices=[("approve", _("Verify")), ("reject", _("Reject"))],
+        label=_("Decision"), choices=[("approve", _("Mark as verified")), ("reject", _("Send back"))],
         widget=forms.RadioSelect,
     )
     note = forms.CharField(label=_("Note (required when rejecting)"), required=False, max_length=300)

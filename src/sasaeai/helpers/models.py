@@ -145,6 +145,15 @@ class HelperProfile(models.Model):
         return f"helper #{self.pk}"
 
     @property
+    def home_point(self) -> tuple[float, float] | None:
+        """(lat, lon) the matching uses: the home, or else the centre of the helper's area."""
+        if self.home_lat is not None and self.home_lon is not None:
+            return (self.home_lat, self.home_lon)
+        if self.area_id is not None:
+            return (self.area.center_lat, self.area.center_lon)
+        return None
+
+    @property
     def is_suspended(self) -> bool:
         return self.suspended_at is not None
 

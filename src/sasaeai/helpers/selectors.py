@@ -28,15 +28,16 @@ REVIEWER_ROLES = frozenset({Role.COORDINATOR_L1, Role.COORDINATOR_L2, Role.MUNIC
 
 
 def matchable_profiles(municipality_id: int) -> QuerySet[HelperProfile]:
-    """Helpers who may be offered work now: active, not suspended, identity verified,
-    with a home location. A suspension takes effect on the next query."""
+    """Helpers who may be offered work now: active, not suspended, identity verified, with a
+    location (their home, or else their area's centre: see `HelperProfile.home_point`).
+    A suspension takes effect on the next query."""
     return (
         HelperProfile.objects.filter(
             municipality_id=municipality_id, active=True, suspended_at__isnull=True,
-            identity_status=IdentityStatus.VERIFIED, identity_verified_at__isnull=False,
-            home_lat__isnull=False, home_lon__isnull=False, user__is_active=True,
+            identity_status=IdentityStatus.VERIFIED, identity_verified_at__isnull=False, user__is_active=True,
         )
-        .select_related("user")
+        .filter(Q(home_lat__isnull=False, home_lon__isnull=False) | Q(area__isnull=False))
+        .select_related("user", "area")
         .order_by("pk")
     )
 

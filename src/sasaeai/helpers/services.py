@@ -107,8 +107,9 @@ def get_or_create_own_profile(user) -> HelperProfile | None:
     membership = Membership.objects.filter(user=user, role=Role.HELPER).order_by("pk").first()
     if membership is None:
         return None
+    area = membership.areas.filter(layer=2).order_by("pk").first()
     try:
-        return create_profile(user, membership.municipality)
+        return create_profile(user, membership.municipality, area=area)
     except (ValidationError, IntegrityError):
         return HelperProfile.objects.filter(user=user).first()
 
