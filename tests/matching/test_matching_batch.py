@@ -148,9 +148,11 @@ def test_brute_force_lexicographic_optimum_on_tiny_instances():
                         availability=(Interval(at(9), at(14)),), weekly_hours_cap=2.0)
             for j in range(3)
         ]
-        res = assign_batch(tasks, helpers, time_limit_s=5)
         best = _brute_force(tasks, helpers)
-        assert (res.served, res.total_cost) == best
+        for strategy in ("weighted", "phases"):
+            res = assign_batch(tasks, helpers, time_limit_s=5, strategy=strategy)
+            assert (res.served, res.total_cost) == best, strategy
+            assert res.stats["optimal"]
 
 
 def _brute_force(tasks, helpers):
@@ -208,3 +210,8 @@ def test_weekly_cap_groups_tasks_by_japan_week_whatever_the_timezone():
     c = make_task(id=3, start=at(12).astimezone(UTC), end=at(14).astimezone(UTC), place=HOME)
     assert assign_batch([b, c], [h], time_limit_s=5).served == 1
     assert assign_greedy([b, c], [h]).served == 1
+
+
+def test_unknown_strategy_is_refused():
+    with pytest.raises(ValueError, match="strategy"):
+        assign_batch([make_task()], [make_helper()], strategy="magic")

@@ -30,15 +30,15 @@ def run(
 ) -> dict:
     weights = Weights()
     t_list, h_list = town(tasks, helpers, seed)
-    t0 = time.perf_counter()
+    t0, c0 = time.perf_counter(), time.process_time()
     greedy = assign_greedy(t_list, h_list, weights)
-    greedy_s = time.perf_counter() - t0
-    t0 = time.perf_counter()
+    greedy_s, greedy_cpu = time.perf_counter() - t0, time.process_time() - c0
+    t0, c0 = time.perf_counter(), time.process_time()
     batch = assign_batch(
         t_list, h_list, weights, time_limit_s=time_limit_s, num_workers=num_workers,
         random_seed=seed, max_candidates_per_task=max_candidates_per_task,
     )
-    batch_s = time.perf_counter() - t0
+    batch_s, batch_cpu = time.perf_counter() - t0, time.process_time() - c0
 
     r_tasks, r_helpers = town(max(rank_repeats, 1), rank_helpers, seed + 1)
     latencies = []
@@ -55,12 +55,13 @@ def run(
             raise RuntimeError("rank(rejections=False) disagrees with rank()")
         feasible.append(len(cands))
 
-    def block(a, seconds):
+    def block(a, seconds, cpu):
         return {
             "served": a.served,
             "cost": round(a.total_cost, 3),
             "cost_km": round(a.total_distance_km, 3),
             "seconds": round(seconds, 3),
+            "cpu_seconds": round(cpu, 3),
             "method": a.method,
         }
 
@@ -69,8 +70,8 @@ def run(
         "helpers": helpers,
         "seed": seed,
         "feasible_pairs": batch.stats.get("feasible_pairs"),
-        "greedy": block(greedy, greedy_s),
-        "batch": block(batch, batch_s)
+        "greedy": block(greedy, greedy_s, greedy_cpu),
+        "batch": block(batch, batch_s, batch_cpu)
         | {
             "optimal": bool(batch.stats.get("optimal")),
             "phase1": batch.stats.get("phase1"),
@@ -102,10 +103,11 @@ def _text(r: dict) -> str:
     lines = [
         f"synthetic town: {r['requests']} requests, {r['helpers']} helpers, seed {r['seed']}, "
         f"{r['feasible_pairs']} feasible pairs",
-        f"{'':8}{'served':>8}{'cost':>12}{'km':>10}{'seconds':>10}",
-        f"{'greedy':8}{g['served']:>8}{g['cost']:>12.1f}{g['cost_km']:>10.1f}{g['seconds']:>10.3f}",
+        f"{'':8}{'served':>8}{'cost':>12}{'km':>10}{'seconds':>10}{'cpu s':>10}",
+        f"{'greedy':8}{g['served']:>8}{g['cost']:>12.1f}{g['cost_km']:>10.1f}{g['seconds']:>10.3f}"
+        f"{g['cpu_seconds']:>10.3f}",
         f"{'batch':8}{b['served']:>8}{b['cost']:>12.1f}{b['cost_km']:>10.1f}{b['seconds']:>10.3f}"
-        f"  ({b['method']}, optimal={b['optimal']})",
+        f"{b['cpu_seconds']:>10.3f}  ({b['method']}, optimal={b['optimal']})",
         f"ratio batch/greedy: served {r['ratio']['served']}, "
         f"cost per served {r['ratio']['cost_per_served']}",
         f"instant rank, 1 task x {r['instant']['helpers']} helpers "

@@ -233,48 +233,22 @@ def _clique_cover(cm: np.ndarray) -> list[list[int]]:
         cliques.append(sorted(clique))
 
 
-def assign_batch(
-    tasks: Sequence[Task],
-    helpers: Sequence[HelperCandidate],
-    weights: Weights = Weights(),  # noqa: B008
-    time_limit_s: float = 10.0,
-    *,
-    num_workers: int = 1,
-    random_seed: int = 0,
-    max_candidates_per_task: int | None = None,
-    solver_params: dict | None = None,
-    deterministic: bool = True,
-) -> Assignment:
-    """Optimal batch assignment with CP-SAT (lexicographic: served, then cost).
+@dataclass
+class _Model:
+    model: object
+    x: dict
+    load_vars: list
+    served: object
+    cost: object
+    conflicts: int
+    cliques: int
+    big: int
 
-    Deterministic for fixed inputs: one worker (or `num_workers` with `random_seed`),
-    variables built in input order, and — with `deterministic=True` — `time_limit_s` counted
-    in CP-SAT's deterministic time (≈ seconds on an idle core; a wall-clock guard of twice the
-    limit stops a starved process). With `deterministic=False` the limit is wall-clock.
-    The greedy solution is computed too; it is the search hint and the safety net: the result
-    is never lexicographically worse than greedy (if the solver finds nothing better in time,
-    the greedy assignment is returned with method "batch:greedy-fallback").
-    `max_candidates_per_task` keeps only the cheapest K helpers per task (plus greedy's pick)
-    to shrink very large models.
-    """
+
+def _build_model(p: _Problem, weights: Weights) -> _Model:
+    """The CP-SAT model: one Boolean per feasible pair plus conflict, cap and load constraints."""
     from ortools.sat.python import cp_model
 
-    t0 = time.perf_counter()
-    weights = weights or Weights()
-    p = _prepare(tasks, helpers, weights)
-    greedy_chosen = _greedy(p)
-    greedy = _result(p, greedy_chosen, weights, "greedy", {})
-
-    all_pairs = sum(len(r) for r in p.cands)
-    if max_candidates_per_task is not None:
-        for ti, row in enumerate(p.cands):
-            keep = sorted(row, key=lambda hi: (row[hi].cost, p.helpers[hi].id))
-            keep = set(keep[:max_candidates_per_task])
-            if ti in greedy_chosen:
-                keep.add(greedy_chosen[ti])
-            p.cands[ti] = {hi: c for hi, c in row.items() if hi in keep}
-
-    prep_s = time.perf_counter() - t0
     model = cp_model.CpModel()
     x: dict[tuple[int, int], cp_model.IntVar] = {}
     for ti, row in enumerate(p.cands):
@@ -316,6 +290,62 @@ def assign_batch(
         c * y for y, c in load_terms
     )
 
+    # BIG > max cost(A) − cost(B) over any two assignments: 2·Σ_t max_h |c_th| + max load.
+    big = 2 * sum(max(abs(int_cost(c.cost)) for c in row.values()) for row in p.cands if row)
+    big += sum(c for _, c in load_terms) + 1
+    return _Model(model, x, load_vars, served_expr, cost_expr, n_conflicts, n_cliques, big)
+
+
+def assign_batch(
+    tasks: Sequence[Task],
+    helpers: Sequence[HelperCandidate],
+    weights: Weights = Weights(),  # noqa: B008
+    time_limit_s: float = 10.0,
+    *,
+    num_workers: int = 1,
+    random_seed: int = 0,
+    max_candidates_per_task: int | None = None,
+    solver_params: dict | None = None,
+    deterministic: bool = True,
+    strategy: str = "weighted",
+) -> Assignment:
+    """Optimal batch assignment with CP-SAT (lexicographic: served, then cost).
+
+    Deterministic for fixed inputs: one worker (or `num_workers` with `random_seed`),
+    variables built in input order, and — with `deterministic=True` — `time_limit_s` counted
+    in CP-SAT's deterministic time (≈ seconds on an idle core; a wall-clock guard of twice the
+    limit stops a starved process). With `deterministic=False` the limit is wall-clock.
+    The greedy solution is computed too; it is the search hint and the safety net: the result
+    is never lexicographically worse than greedy (if the solver finds nothing better in time,
+    the greedy assignment is returned with method "batch:greedy-fallback").
+    `max_candidates_per_task` keeps only the cheapest K helpers per task (plus greedy's pick)
+    to shrink very large models.
+    """
+    from ortools.sat.python import cp_model
+
+    if strategy not in ("weighted", "phases"):
+        raise ValueError(f"unknown strategy {strategy!r}")
+    t0 = time.perf_counter()
+    weights = weights or Weights()
+    p = _prepare(tasks, helpers, weights)
+    greedy_chosen = _greedy(p)
+    greedy = _result(p, greedy_chosen, weights, "greedy", {})
+
+    all_pairs = sum(len(r) for r in p.cands)
+    if max_candidates_per_task is not None:
+        for ti, row in enumerate(p.cands):
+            keep = sorted(row, key=lambda hi: (row[hi].cost, p.helpers[hi].id))
+            keep = set(keep[:max_candidates_per_task])
+            if ti in greedy_chosen:
+                keep.add(greedy_chosen[ti])
+            p.cands[ti] = {hi: c for hi, c in row.items() if hi in keep}
+
+    prep_s = time.perf_counter() - t0
+    m = _build_model(p, weights)
+    model, x, load_vars = m.model, m.x, m.load_vars
+    served_expr, cost_expr = m.served, m.cost
+    n_conflicts, n_cliques = m.conflicts, m.cliques
+
     def hint(chosen: dict[int, int]) -> None:
         model.ClearHints()
         for (ti, hi), v in x.items():
@@ -348,7 +378,19 @@ def assign_batch(
                    "conflicts": n_conflicts, "cliques": n_cliques}
     status_name = cp_model.CpSolver().StatusName
     chosen: dict[int, int] | None = None
-    if x:
+    if x and strategy == "weighted":
+        # One solve: served weighted by BIG, which exceeds any possible difference in cost
+        # between two assignments, so the optimum is exactly the lexicographic one.
+        model.Minimize(cost_expr - m.big * served_expr)
+        hint(greedy_chosen)
+        s1 = solver_for(time_limit_s)
+        st1 = s1.Solve(model)
+        stats["phase1"] = stats["phase2"] = status_name(st1)
+        stats["big_m"] = m.big
+        if st1 in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+            chosen = {ti: hi for (ti, hi), v in x.items() if s1.BooleanValue(v)}
+        stats["optimal"] = st1 == cp_model.OPTIMAL
+    elif x:
         # Phase 1: maximise the number of tasks served.
         model.Maximize(served_expr)
         hint(greedy_chosen)
