@@ -194,3 +194,9 @@ def test_invalid_availability_is_refused_and_nothing_half_written(world):
         services.add_exception(profile, helper, dt.date(2999, 1, 1), None, None, available=True)
     with pytest.raises(ValidationError):
         services.add_exception(profile, helper, dt.date(2000, 1, 1), None, None)
+
+
+def test_qualification_labels_cover_the_engine_graph():
+    from sasaeai.helpers.qualifications import GRAPH, Qualification
+
+    assert set(Qualification.values) == set(GRAPH)

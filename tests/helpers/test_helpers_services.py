@@ -56,9 +56,9 @@ def test_suspension_removes_from_matching_at_once_and_reinstatement_restores(ver
 def test_location_falls_back_to_area_centre_and_is_required(verified_world):
     w = verified_world
     p = services.update_profile(w["profile"], w["helper"], home_lat=None, home_lon=None)
+    assert (p.home_lat, p.home_lon) == (w["area1"].center_lat, w["area1"].center_lon) == p.home_point
     assert p in matchable_profiles(w["a"].pk)
-    assert p.home_point == (w["area1"].center_lat, w["area1"].center_lon)
-    p = services.update_profile(p, w["helper"], area=None)
+    p = services.update_profile(p, w["helper"], area=None, home_lat=None, home_lon=None)
     assert p.home_point is None and p not in matchable_profiles(w["a"].pk)
 
 

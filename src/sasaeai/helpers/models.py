@@ -66,7 +66,8 @@ class HelperProfile(models.Model):
         Area, on_delete=models.SET_NULL, null=True, blank=True, related_name="helper_profiles",
         verbose_name=_("daily-life area"),
     )
-    home_lat = models.FloatField(_("home latitude"), null=True, blank=True, validators=HOME_LAT)
+    home_lat = models.FloatField(_("home latitude"), null=True, blank=True, validators=HOME_LAT,
+                                 help_text=_("Leave empty to use the centre of your area."))
     home_lon = models.FloatField(_("home longitude"), null=True, blank=True, validators=HOME_LON)
     radius_km = models.FloatField(
         _("service radius (km)"), default=3.0, validators=[MinValueValidator(0.1), MaxValueValidator(100)],

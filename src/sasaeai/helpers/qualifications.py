@@ -4,32 +4,7 @@ in the Django-free engine (`sasaeai.matching.qualifications`)."""
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-try:
-    from sasaeai.matching.qualifications import GRAPH, closure
-except ImportError:  # pragma: no cover - the engine package is committed separately
-    GRAPH: dict[str, frozenset[str]] = {
-        "kaigo_fukushishi": frozenset({"jitsumusha_kenshu"}),
-        "jitsumusha_kenshu": frozenset({"shoninsha_kenshu"}),
-        "shoninsha_kenshu": frozenset({"seikatsu_enjo_kenshu"}),
-        "seikatsu_enjo_kenshu": frozenset(),
-        "kangoshi": frozenset({"jun_kangoshi"}),
-        "jun_kangoshi": frozenset(),
-        "care_manager": frozenset(),
-        "ninchisho_supporter": frozenset(),
-        "futsu_menkyo": frozenset(),
-        "first_aid": frozenset(),
-    }
-
-    def closure(codes) -> frozenset:
-        seen: set[str] = set()
-        stack = list(codes)
-        while stack:
-            code = stack.pop()
-            if code in seen:
-                continue
-            seen.add(code)
-            stack.extend(GRAPH.get(code, ()))
-        return frozenset(seen)
+from sasaeai.matching.qualifications import GRAPH, closure
 
 
 class Qualification(models.TextChoices):

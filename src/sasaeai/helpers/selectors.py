@@ -29,14 +29,14 @@ REVIEWER_ROLES = frozenset({Role.COORDINATOR_L1, Role.COORDINATOR_L2, Role.MUNIC
 
 def matchable_profiles(municipality_id: int) -> QuerySet[HelperProfile]:
     """Helpers who may be offered work now: active, not suspended, identity verified, with a
-    location (their home, or else their area's centre: see `HelperProfile.home_point`).
-    A suspension takes effect on the next query."""
+    location (`home_lat`/`home_lon` are set; the services fill them with the area's centre when
+    the helper gives an area but no home point). A suspension takes effect on the next query."""
     return (
         HelperProfile.objects.filter(
             municipality_id=municipality_id, active=True, suspended_at__isnull=True,
             identity_status=IdentityStatus.VERIFIED, identity_verified_at__isnull=False, user__is_active=True,
+            home_lat__isnull=False, home_lon__isnull=False,
         )
-        .filter(Q(home_lat__isnull=False, home_lon__isnull=False) | Q(area__isnull=False))
         .select_related("user", "area")
         .order_by("pk")
     )

@@ -94,7 +94,7 @@ def create_profile(user, municipality, **fields) -> HelperProfile:
     if HelperProfile.objects.filter(user=user).exists():
         raise ValidationError(_("This person already has a helper profile."), code="profile_exists")
     profile = HelperProfile(user=user, municipality=municipality, languages=["ja"])
-    _apply(profile, fields)
+    _apply(profile, {"area": fields.pop("area", None), **fields})
     profile.save()
     return profile
 
@@ -152,6 +152,9 @@ def _apply(profile: HelperProfile, fields: dict) -> None:
             if value.municipality_id != profile.municipality_id or value.layer != 2:
                 raise _field_error("area", _("Choose a daily-life area of your municipality."), "area_other_municipality")
         setattr(profile, name, value)
+    if profile.home_lat is None and profile.home_lon is None and profile.area is not None:
+        # No home point given: the area's centre stands in (approximate, as the form explains).
+        profile.home_lat, profile.home_lon = profile.area.center_lat, profile.area.center_lon
     if "subtasks" in fields and profile.subtasks and Category.HOUSEWORK not in profile.skills:
         raise _field_error("subtasks", _("Housework sub-tasks need the housework skill."), "subtasks_without_housework")
     profile.full_clean(exclude=["user", "municipality", "identity_verified_by", "suspended_by"])
