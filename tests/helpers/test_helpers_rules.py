@@ -98,6 +98,23 @@ def test_expiry_date_stops_counting_and_expire_job_marks_it(world):
         assert services.expire_qualifications() == 1
         assert HelperQualification.objects.get(code="futsu_menkyo").status == QualificationStatus.EXPIRED
         assert services.expire_qualifications() == 0
+    from sasaeai.notifications.models import Notification
+
+    n = Notification.objects.get(user=world["helper"], kind="helpers.qualification_expired")
+    assert "普通自動車免許" in n.subject and n.status == "queued"
+
+
+def test_expire_command_runs_and_enqueues(world):
+    from io import StringIO
+
+    from django.core.management import call_command
+    from django_tasks_db.models import DBTaskResult
+
+    out = StringIO()
+    call_command("helpers_expire_qualifications", stdout=out)
+    assert out.getvalue().strip() == "expired 0"
+    call_command("helpers_expire_qualifications", "--enqueue", stdout=out)
+    assert DBTaskResult.objects.filter(task_path="sasaeai.helpers.tasks.expire_qualifications").exists()
 
 
 def test_verified_qualifications_map_matches_single(world):

@@ -288,7 +288,7 @@ def expire_qualifications(today: dt.date | None = None) -> int:
     """Mark verified qualifications past their expiry date as expired (run daily)."""
     today = today or timezone.localtime(_now(), TOKYO).date()
     rows = list(
-        HelperQualification.objects.select_for_update().filter(
+        HelperQualification.objects.select_for_update().select_related("profile__user").filter(
             status=QualificationStatus.VERIFIED, expires_on__lt=today,
         )
     )
@@ -296,6 +296,9 @@ def expire_qualifications(today: dt.date | None = None) -> int:
         q.status = QualificationStatus.EXPIRED
         q.save(update_fields=["status"])
         _event(q.profile, HelperEvent.Kind.QUALIFICATION_EXPIRED, None, q.code)
+        _notify(q.profile.user, "helpers.qualification_expired", {
+            "qualification": q.get_code_display(), "expires_on": q.expires_on, "url": "/helpers/me/",
+        })
     return len(rows)
 
 
