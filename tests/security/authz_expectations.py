@@ -176,3 +176,17 @@ API: dict[str, E] = {
     "safety_anonymise_subject": E(frozenset({"coordinator_l1", "municipal_admin", "operator"}), method="post",
                                   body=_json()),
 }
+
+
+# The requests app keeps its entries in authz_requests.py (merged here).
+def _register_requests():
+    import importlib.util
+    from pathlib import Path
+
+    spec = importlib.util.spec_from_file_location("authz_requests", Path(__file__).with_name("authz_requests.py"))
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    module.register(globals())
+
+
+_register_requests()

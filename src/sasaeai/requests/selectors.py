@@ -9,7 +9,13 @@ from django.utils import timezone
 
 from sasaeai.residents.models import Proxy, Resident
 from sasaeai.tenancy.models import STAFF_ROLES, Role
-from sasaeai.tenancy.selectors import area_ids, covers_area, is_operator, memberships_of
+from sasaeai.tenancy.selectors import (
+    area_ids,
+    covers_area,
+    is_operator,
+    memberships_of,
+    municipality_ids,
+)
 
 from .models import (
     LIVE_BOOKING_STATUSES,
@@ -188,3 +194,17 @@ def open_requests_board(user, municipality_id: int, area_id: int | None = None):
     if area_id:
         qs = qs.filter(area_id=area_id)
     return qs.order_by("area__name", "starts_at")
+
+
+def visible_run(user, run_id: int):
+    """A batch run of a municipality/area the user coordinates, else 404."""
+    from django.http import Http404
+
+    from .models import MatchingRun
+
+    ids = municipality_ids(user, COORDINATING_ROLES)
+    qs = MatchingRun.objects.all() if ids is None else MatchingRun.objects.filter(municipality_id__in=ids)
+    run = qs.filter(pk=run_id).first()
+    if run is None or not covers_area(user, run.municipality_id, run.area_id, COORDINATING_ROLES):
+        raise Http404
+    return run

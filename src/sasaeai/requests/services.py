@@ -232,6 +232,8 @@ def publish(req: HelpRequest, *, user) -> HelpRequest:
     req = _lock(req)
     if not (selectors.is_recipient_side(user, req) or selectors.is_staff_for(user, req)):
         raise PermissionDenied(_("You cannot change this request."))
+    if req.status != RequestStatus.DRAFT:
+        check_transition(req.status, RequestStatus.DRAFT)  # raises "illegal_transition"
     if req.starts_at <= timezone.now():
         raise ValidationError(_("The date and time are in the past. Choose a time from now on."),
                               code="in_past")

@@ -402,9 +402,7 @@ def batch(request):
 
 
 def _visible_run(request, run_id: int) -> MatchingRun:
-    ids = municipality_ids(request.user, selectors.COORDINATING_ROLES)
-    qs = MatchingRun.objects.all() if ids is None else MatchingRun.objects.filter(municipality_id__in=ids)
-    return get_object_or_404(qs, pk=run_id)
+    return selectors.visible_run(request.user, run_id)
 
 
 @coordinator_required
@@ -477,8 +475,7 @@ def helper_required(view):
     @wraps(view)
     def wrapped(request, *args, **kwargs):
         if selectors.helper_profile_of(request.user) is None:
-            messages.info(request, _("Register as a helper first."))
-            return redirect("core:home")
+            raise PermissionDenied(_("Register as a helper first."))
         return view(request, *args, **kwargs)
 
     return login_required(wrapped)

@@ -288,9 +288,7 @@ def _run_out(request, run: MatchingRun) -> dict:
 
 
 def _visible_run(request, run_id: int) -> MatchingRun:
-    ids = municipality_ids(request.user, selectors.COORDINATING_ROLES)
-    qs = MatchingRun.objects.all() if ids is None else MatchingRun.objects.filter(municipality_id__in=ids)
-    return get_object_or_404(qs, pk=run_id)
+    return selectors.visible_run(request.user, run_id)
 
 
 def _helper_in(req, helper_id: int):
@@ -414,7 +412,7 @@ def answer_introduction(request, request_id: int, intro_id: int, payload: Introd
     return services.answer_introduction(intro, user=request.user, status=payload.status)
 
 
-@router.get("/requests-board", response=responses(200, list[RequestOut]),
+@router.get("/municipalities/{municipality_id}/requests-board", response=responses(200, list[RequestOut]),
             summary="Open and offered requests of a municipality (coordinators)")
 def board(request, municipality_id: int, area_id: int | None = None):
     ids = municipality_ids(request.user, selectors.COORDINATING_ROLES)
