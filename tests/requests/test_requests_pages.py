@@ -97,7 +97,7 @@ def test_board_batch_run_confirm(town, client_for, new_request):
     r = coord.post("/requests/matching/", {"day": tomorrow_at(9).date().isoformat(), "area": ""})
     assert r.status_code == 302, r.content.decode()[:3000]
     page = coord.get(r["Location"]).content.decode()
-    assert "proposal" in page
+    assert 'id="proposal"' in page and 'id="run-map"' in page and "run-points" in page
     r = coord.post(r["Location"] + "confirm/")
     assert r.status_code == 302
     for req in reqs:
@@ -108,3 +108,14 @@ def test_board_batch_run_confirm(town, client_for, new_request):
 def test_home_panels_per_role(town, client_for):
     for user in (town.proxy_user, town.helpers[0].user, town.coordinator):
         assert client_for(user).get("/").status_code == 200
+
+
+def test_automatic_offer_rule(town, new_request):
+    from sasaeai.requests.models import AutoOfferRule
+
+    AutoOfferRule.objects.create(municipality=town.municipality, enabled=True, top_n=2)
+    req = new_request()
+    assert req.status == RequestStatus.OFFERED
+    assert Offer.objects.filter(request=req, source="auto").count() == 2
+    skipped = new_request(category="personal_care")  # nobody qualified: stays open
+    assert skipped.status == RequestStatus.OPEN and not skipped.offers.exists()

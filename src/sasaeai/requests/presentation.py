@@ -49,4 +49,4 @@ def private_fields(req, *, booking_helper_view: bool) -> dict:
 @cache
 def leaflet_available() -> bool:
     """Leaflet comes from the directory helper's registry package (xstatic), if installed."""
-    return bool(finders.find("xstatic/pkg/leaflet/data/leaflet.js") or finders.find("leaflet/leaflet.js"))
+    return bool(finders.find("leaflet/leaflet.js"))

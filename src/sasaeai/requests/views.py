@@ -7,6 +7,7 @@ import datetime as dt
 from functools import wraps
 
 import jaconv
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -428,6 +429,8 @@ def run_detail(request, run_id: int):
     return render(request, "requests/run.html", {
         "run": run, "lines": lines, "helpers": helpers, "points": points,
         "served": sum(1 for line in lines if line.helper_id), "leaflet": leaflet_available(),
+        "tile_url": getattr(settings, "SASAEAI_MAP_TILE_URL", ""),
+        "tile_attribution": getattr(settings, "SASAEAI_MAP_ATTRIBUTION", ""),
     })
 
 

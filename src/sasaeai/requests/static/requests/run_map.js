@@ -6,9 +6,9 @@
   var points = JSON.parse(data.textContent);
   if (!points.length) { el.hidden = true; return; }
   var map = L.map(el);
-  L.tileLayer("https://{s}.tile.openstreetmap.org/{z}/{x}/{y}.png", {
-    maxZoom: 18, attribution: "&copy; OpenStreetMap contributors"
-  }).addTo(map);
+  if (el.dataset.tiles) {
+    L.tileLayer(el.dataset.tiles, { maxZoom: 18, attribution: el.dataset.attribution || "" }).addTo(map);
+  }
   var bounds = [];
   points.forEach(function (p) {
     var color = p.helper ? "#0b5394" : "#a4000f";
