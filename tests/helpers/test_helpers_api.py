@@ -115,6 +115,10 @@ def test_identity_suspend_reinstate_via_api(client_for, world):
     assert [p["id"] for p in call(coordinator, "get", "/helpers?status=suspended")[1]["items"]] == [world["profile"].pk]
     status, body = call(coordinator, "post", f"/helpers/{world['profile'].pk}/reinstate", {"reason": "確認完了"})
     assert status == 200 and body["suspended_at"] is None
+    from sasaeai.safety.models import AuditEvent
+
+    assert list(AuditEvent.objects.filter(target_id=world["profile"].pk, target_type="helperprofile")
+                .order_by("pk").values_list("action", flat=True)) == ["helper.suspended", "helper.reinstated"]
     assert call(coordinator, "get", "/helpers?status=bogus")[0] == 400
 
 

@@ -160,6 +160,11 @@ def test_suspend_and_reinstate_with_reason_through_pages(client_for, world):
     assert client_for(world["coordinator_b"]).post(url + "reinstate/", {"reason": "not mine"}).status_code == 404
     coordinator.post(url + "reinstate/", {"reason": "調査の結果、問題なし"})
     assert world["profile"] in matchable_profiles(world["a"].pk)
+    from sasaeai.safety.models import AuditEvent
+
+    audited = list(AuditEvent.objects.filter(target_type="helperprofile", target_id=world["profile"].pk)
+                   .order_by("pk").values_list("action", "actor_id"))
+    assert audited == [("helper.suspended", world["coordinator"].pk), ("helper.reinstated", world["coordinator"].pk)]
 
 
 def _render_panels(user):

@@ -440,3 +440,17 @@ def clear_flag(profile: HelperProfile, by, reason: str) -> HelperProfile:
     profile.save(update_fields=["flagged_at", "flag_reason", "updated_at"])
     _event(profile, HelperEvent.Kind.FLAG_CLEARED, by, reason)
     return profile
+
+
+def suspend_audited(profile: HelperProfile, by, reason: str) -> HelperProfile:
+    """What the pages and the API call: `suspend` plus the safety app's audit trail
+    (`sasaeai.safety.vetting.suspend` wraps `suspend` and writes an AuditEvent)."""
+    from sasaeai.safety import vetting
+
+    return vetting.suspend(profile, by=by, reason=reason)
+
+
+def reinstate_audited(profile: HelperProfile, by, reason: str) -> HelperProfile:
+    from sasaeai.safety import vetting
+
+    return vetting.reinstate(profile, by=by, reason=reason)

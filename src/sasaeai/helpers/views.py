@@ -267,13 +267,13 @@ def _staff_action(request, pk, service, done_message):
 @login_required
 @require_POST
 def suspend(request, pk: int):
-    return _staff_action(request, pk, services.suspend, _("The helper is suspended."))
+    return _staff_action(request, pk, services.suspend_audited, _("The helper is suspended."))
 
 
 @login_required
 @require_POST
 def reinstate(request, pk: int):
-    return _staff_action(request, pk, services.reinstate, _("The helper is reinstated."))
+    return _staff_action(request, pk, services.reinstate_audited, _("The helper is reinstated."))
 
 
 @login_required

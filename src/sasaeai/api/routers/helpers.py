@@ -302,12 +302,12 @@ def review_identity(request, profile_id: int, payload: ReviewIn):
 
 @router.post("/{profile_id}/suspend", response=responses(200, ProfileOut), summary="Suspend a helper")
 def suspend(request, profile_id: int, payload: ReasonIn):
-    return services.suspend(_staff_profile(request, profile_id), request.user, payload.reason)
+    return services.suspend_audited(_staff_profile(request, profile_id), request.user, payload.reason)
 
 
 @router.post("/{profile_id}/reinstate", response=responses(200, ProfileOut), summary="Reinstate a helper")
 def reinstate(request, profile_id: int, payload: ReasonIn):
-    return services.reinstate(_staff_profile(request, profile_id), request.user, payload.reason)
+    return services.reinstate_audited(_staff_profile(request, profile_id), request.user, payload.reason)
 
 
 @router.post("/{profile_id}/clear-flag", response=responses(200, ProfileOut), summary="Clear a helper's flag")
