@@ -190,3 +190,17 @@ def _register_requests():
 
 
 _register_requests()
+
+
+# The helpers and notifications apps keep theirs in authz_helpers.py (merged the same way).
+def _register_helpers():
+    import importlib.util
+    from pathlib import Path
+
+    spec = importlib.util.spec_from_file_location("authz_helpers", Path(__file__).with_name("authz_helpers.py"))
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    module.register(globals())
+
+
+_register_helpers()
