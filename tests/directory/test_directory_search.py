@@ -6,6 +6,8 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from django.test import Client
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from sasaeai.directory.models import Category, Cost
 from sasaeai.directory.schedules import is_open
@@ -123,3 +125,21 @@ def test_pagination(small_dir):
 def test_haversine_reference():
     # Tokyo Station → Shinjuku Station ≈ 6.1 km.
     assert haversine_km((35.6812, 139.7671), (35.6896, 139.7006)) == pytest.approx(6.07, abs=0.1)
+
+
+@given(st.text(max_size=40))
+@settings(max_examples=300, deadline=None)
+def test_normalize_is_idempotent_and_folds_kana_and_width(text):
+    import jaconv
+
+    from sasaeai.directory.textnorm import normalize
+
+    once = normalize(text)
+    assert normalize(once) == once
+    assert normalize(jaconv.hira2kata(text)) == normalize(jaconv.kata2hira(text))
+    assert "\x00" not in once and " " not in once
+
+
+def test_control_characters_in_a_query_are_harmless(small_dir):
+    r = Client().get(URL, {"q": "体操\x00\x1f"})
+    assert r.status_code == 200 and "いきいき体操" in names(r)

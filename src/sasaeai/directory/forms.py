@@ -40,6 +40,7 @@ class ServiceForm(forms.ModelForm):
     lat = forms.FloatField(label=_("Latitude"), required=False)
     lon = forms.FloatField(label=_("Longitude"), required=False)
     accessibility = forms.CharField(label=_("Accessibility notes"), max_length=500, required=False)
+    url = forms.URLField(label=_("Web page"), required=False, assume_scheme="https")
     transportation = forms.CharField(label=_("How to get there"), max_length=500, required=False)
 
     class Meta:

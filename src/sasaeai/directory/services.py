@@ -118,7 +118,11 @@ def _resolve_area(municipality: Municipality, value) -> Area:
     if isinstance(value, Area):
         area = value
     else:
-        area = Area.objects.filter(pk=value).first() if value not in (None, "") else None
+        try:
+            pk = int(value)
+        except (TypeError, ValueError):
+            pk = None
+        area = Area.objects.filter(pk=pk).first() if pk is not None and 0 < pk < 2**53 else None
     if area is None or area.municipality_id != municipality.pk or area.layer != Area.Layer.DAILY_LIFE:
         raise ValidationError({"area": _("Choose a layer-2 (daily-life) area of this municipality.")},
                               code="bad_area")
@@ -275,6 +279,11 @@ def _clean_proposal(municipality: Municipality, proposed: dict) -> dict:
                               code="unknown_field")
     clean = {k: v for k, v in proposed.items() if v not in (None, "")}
     check_text(clean)
+    limits = {"name": 200, "place_name": 200, "address": 200, "contact_phone": 20, "schedule_text": 200}
+    for key, limit in limits.items():
+        if key in clean and len(str(clean[key])) > limit:
+            raise ValidationError({key: ValidationError(
+                _("This text is too long (at most %(limit)s characters).") % {"limit": limit}, code="too_long")})
     if "category" in clean and clean["category"] not in Category.values:
         raise ValidationError({"category": _("Choose a category from the list.")}, code="bad_category")
     if "area" in clean:

@@ -11,24 +11,26 @@ import unicodedata
 import jaconv
 
 _SPACE = re.compile(r"\s+")
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 
 
 def normalize(text: str | None) -> str:
     """The searchable form of `text`: NFKC, katakana → hiragana, lower case, no spaces."""
     if not text:
         return ""
-    value = unicodedata.normalize("NFKC", str(text))
+    value = unicodedata.normalize("NFKC", _CONTROL.sub(" ", str(text)))
     value = jaconv.kata2hira(value)
     # The prolonged-sound mark and wave dash vary between inputs; fold them to one form.
     value = value.replace("〜", "~").replace("～", "~")
-    return _SPACE.sub("", value.lower())
+    # Lower-casing can leave a decomposed sequence; compose again so the result is stable.
+    return unicodedata.normalize("NFKC", _SPACE.sub("", value.lower()))
 
 
 def terms(query: str | None) -> list[str]:
     """Search terms of a query: split on any (full- or half-width) space, then normalised."""
     if not query:
         return []
-    parts = _SPACE.split(unicodedata.normalize("NFKC", str(query)).strip())
+    parts = _SPACE.split(unicodedata.normalize("NFKC", _CONTROL.sub(" ", str(query))).strip())
     return [t for t in (normalize(p) for p in parts) if t][:8]
 
 

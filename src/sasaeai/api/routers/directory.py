@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from django.shortcuts import get_object_or_404
-from ninja import Field, Query, Router, Schema
+from ninja import Field, Path, Query, Router, Schema
 
 from sasaeai.directory import api_messages as msg
 from sasaeai.directory import selectors, services
@@ -22,6 +22,7 @@ from ..errors import ApiError
 from ..schemas import responses
 
 PREFIX = ""
+MAX_ID = 2**53
 router = Router(tags=["directory"])
 
 
@@ -89,9 +90,9 @@ class ResourcePage(Schema):
 
 class SearchQuery(Schema):
     q: str = Field("", max_length=200, description="Keywords; hiragana/katakana and full/half width are folded.")
-    municipality: str | None = Field(None, description="Municipality code (6 digits) or id.")
+    municipality: str | None = Field(None, max_length=20, description="Municipality code (6 digits) or id.")
     category: Category | None = None
-    area: int | None = Field(None, description="Layer-2 area id.")
+    area: int | None = Field(None, ge=1, le=MAX_ID, description="Layer-2 area id.")
     target: Target | None = None
     cost: Cost | None = None
     open_at: datetime | None = Field(None, description="ISO datetime; evaluated in Asia/Tokyo with holidays.")
@@ -102,8 +103,8 @@ class SearchQuery(Schema):
 
 
 class SuggestionIn(Schema):
-    municipality: str
-    resource_id: int | None = None
+    municipality: str = Field(..., max_length=20)
+    resource_id: int | None = Field(None, ge=1, le=MAX_ID)
     proposed: dict[str, str | int | float | None]
     comment: str = Field("", max_length=1000)
 
@@ -119,6 +120,8 @@ def parse_near(value: str | None) -> tuple[float, float] | None:
         return None
     try:
         lat, lon = (float(part) for part in value.split(","))
+        if lat != lat or lon != lon:  # NaN
+            raise ValueError
     except ValueError:
         raise ApiError(422, "invalid_near", str(msg.NEAR_INVALID), {"near": [str(msg.NOT_A_POSITION)]}) from None
     from sasaeai.directory.models import validate_in_japan
@@ -134,7 +137,8 @@ def find_municipality(value: str | None) -> Municipality | None:
     if not value:
         return None
     qs = Municipality.objects.all()
-    found = qs.filter(code=value).first() or (qs.filter(pk=int(value)).first() if value.isdigit() else None)
+    found = qs.filter(code=value).first() or (
+        qs.filter(pk=int(value)).first() if value.isascii() and value.isdigit() and int(value) <= MAX_ID else None)
     if found is None:
         raise ApiError(404, "not_found", str(msg.NO_MUNICIPALITY))
     return found
@@ -171,6 +175,8 @@ def resource_out(service, near=None) -> dict:
             summary="Search community resources")
 def list_resources(request, filters: Query[SearchQuery]):
     near = parse_near(filters.near)
+    if filters.open_at is not None and not (1900 <= filters.open_at.year <= 2200):
+        raise ApiError(422, "invalid_input", str(msg.BAD_OPEN_AT), {"open_at": [str(msg.BAD_OPEN_AT)]})
     municipality = find_municipality(filters.municipality)
     params = selectors.SearchParams(
         q=filters.q, municipality_id=municipality.pk if municipality else None,
@@ -185,7 +191,7 @@ def list_resources(request, filters: Query[SearchQuery]):
 
 
 @router.get("/resources/{resource_id}", response=responses(200, ResourceOut), auth=OPEN)
-def get_resource(request, resource_id: int):
+def get_resource(request, resource_id: int = Path(..., ge=1, le=MAX_ID)):
     qs = selectors.visible_services(request.user, published_only=False).select_related(
         "location", "area", "organization").prefetch_related("schedules")
     return resource_out(get_object_or_404(qs, pk=resource_id))
@@ -195,6 +201,8 @@ def get_resource(request, resource_id: int):
              summary="Suggest a change to a resource, or a new place (logged-in users)")
 def suggest(request, payload: SuggestionIn):
     municipality = find_municipality(payload.municipality)
+    if municipality is None:
+        raise ApiError(422, "invalid_input", str(msg.NO_MUNICIPALITY), {"municipality": [str(msg.NO_MUNICIPALITY)]})
     service = None
     if payload.resource_id is not None:
         service = get_object_or_404(selectors.visible_services(request.user), pk=payload.resource_id,
