@@ -177,3 +177,17 @@ def test_template_upload_page_reports_row_errors(small_dir, client_for):
     assert Service.objects.count() == before + 1
     created = Service.objects.get(name="新サロン")
     assert created.status == Status.PUBLISHED and created.schedules.get().weekday == 1
+
+
+def test_manage_page_lists_what_the_user_edits(small_dir, make_user, client_for):
+    m = small_dir["m"]
+    org = services.save_organization(municipality=m, values={"name": "NPO法人リスト"})
+    theirs = small_dir["make"]("NPOの教室", organization=org, area=small_dir["a2"], status=Status.DRAFT)
+    staff = make_user(Role.PARTNER, m)
+    org.members.add(staff)
+    page = client_for(staff).get("/directory/manage/").content.decode()
+    assert "NPOの教室" in page and "いきいき体操" not in page
+    coordinator_page = client_for(small_dir["coordinator"]).get("/directory/manage/").content.decode()
+    assert "いきいき体操" in coordinator_page and "ひそかな協力店" in coordinator_page and "NPOの教室" not in coordinator_page
+    assert client_for(make_user(Role.RESIDENT, m)).get("/directory/manage/").status_code == 403
+    assert theirs.pk

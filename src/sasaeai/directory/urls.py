@@ -7,6 +7,7 @@ urlpatterns = [
     path("directory/", views.search_page, name="search"),
     path("directory/map/", views.map_page, name="map"),
     path("directory/new/", views.create, name="create"),
+    path("directory/manage/", views.manage, name="manage"),
     path("directory/suggest/", views.suggest, name="suggest_new"),
     path("directory/r/<int:pk>/", views.detail, name="detail"),
     path("directory/r/<int:pk>/edit/", views.edit, name="edit"),

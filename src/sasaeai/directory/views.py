@@ -8,6 +8,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
+from django.db.models import F
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -191,6 +192,24 @@ def create(request):
     ):
         raise PermissionDenied
     return _save_form(request, None, municipality)
+
+
+@login_required
+def manage(request):
+    """Resources the user edits (all states), least recently verified first: the working list
+    of a coordinator or of a provider organisation's staff."""
+    if not (selectors.is_coordinator(request.user) or selectors.organization_ids(request.user)):
+        raise PermissionDenied
+    qs = selectors.editable_services(request.user).select_related("area", "municipality", "organization")
+    status = request.GET.get("status")
+    if status in {"draft", "published", "archived"}:
+        qs = qs.filter(status=status)
+    if request.GET.get("stale"):
+        qs = qs.filter(pk__in=Service.objects.stale().values("pk"))
+    ordered = qs.order_by(F("last_verified_at").asc(nulls_first=True), "name", "pk")
+    page = Paginator(ordered, 50).get_page(request.GET.get("page"))
+    return render(request, "directory/manage.html", {"page": page, "status": status,
+                                                     "stale": bool(request.GET.get("stale"))})
 
 
 @login_required
