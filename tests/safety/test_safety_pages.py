@@ -120,3 +120,11 @@ def test_consent_page_is_not_for_helpers_or_other_tenants(town, client_for):
     assert client_for(town["helper"]).post(f"/api/v1/safety/residents/{r.pk}/consents", json.dumps(
         {"purpose": "matching", "granted": False}), content_type="application/json").status_code == 404
     assert has_consent(r, Purpose.MATCHING)
+
+
+def test_home_shows_safety_panels_and_nav(town, client_for):
+    staff_home = client_for(town["sc2"]).get("/")
+    assert staff_home.status_code == 200 and "/safety/" in staff_home.content.decode()
+    family_home = client_for(town["proxy"]).get("/")
+    assert f"/safety/residents/{town['resident'].pk}/consent/" in family_home.content.decode()
+    assert "/safety/my-records/" in family_home.content.decode()
