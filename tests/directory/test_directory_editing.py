@@ -191,3 +191,16 @@ def test_manage_page_lists_what_the_user_edits(small_dir, make_user, client_for)
     assert "いきいき体操" in coordinator_page and "ひそかな協力店" in coordinator_page and "NPOの教室" not in coordinator_page
     assert client_for(make_user(Role.RESIDENT, m)).get("/directory/manage/").status_code == 403
     assert theirs.pk
+
+
+def test_correction_form_proposes_only_filled_fields(small_dir, make_user, client_for):
+    m, service = small_dir["m"], small_dir["public"]
+    resident = make_user(Role.RESIDENT, m)
+    client = client_for(resident)
+    form = client.get(f"/directory/r/{service.pk}/suggest/").content.decode()
+    assert 'value="" selected' in form or '<option value="">' in form
+    response = client.post(f"/directory/r/{service.pk}/suggest/", {"category": "", "area": "",
+                                                                    "contact_phone": "042-000-1111"})
+    assert response.status_code == 302
+    suggestion = Suggestion.objects.get(service=service)
+    assert suggestion.proposed == {"contact_phone": "042-000-1111"}

@@ -117,8 +117,11 @@ class SuggestionForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["area"].queryset = areas
         if editing:
+            # A correction proposes only what is filled in: no field has a default value.
             for name in ("name", "category", "area"):
                 self.fields[name].required = False
+            self.fields["category"].choices = [("", _("(unchanged)"))] + list(Category.choices)
+            self.fields["area"].empty_label = _("(unchanged)")
 
 
 class ReviewForm(forms.Form):
