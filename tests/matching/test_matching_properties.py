@@ -165,3 +165,46 @@ def test_rank_order_is_consistent_with_cost(tasks, helpers):
         # A single-task batch picks the top-ranked helper.
         if cands:
             assert assign_batch([t], helpers, time_limit_s=5).pairs == {t.id: cands[0].helper_id}
+
+
+@st.composite
+def pure_assignment_st(draw):
+    """All tasks in one slot and every pair feasible: a rectangular assignment problem."""
+    n_t, n_h = draw(st.integers(1, 7)), draw(st.integers(1, 7))
+    tasks = [
+        make_task(id=i + 1, recipient_id=i + 1, place=offset(HOME, draw(km), draw(km)),
+                  previous_helper_ids=tuple(draw(st.lists(st.integers(1, n_h), max_size=2,
+                                                          unique=True))),
+                  preferred_gender=draw(st.sampled_from([None, "female"])),
+                  preferred_languages=draw(st.sampled_from([frozenset(), frozenset({"en"})])))
+        for i in range(n_t)
+    ]
+    helpers = [
+        make_helper(id=j + 1, home=offset(HOME, draw(km), draw(km)), radius_km=20.0,
+                    rating=draw(st.sampled_from([None, 3.0, 4.2, 4.9])),
+                    rating_count=draw(st.integers(1, 40)),
+                    recent_assignments=draw(st.integers(0, 8)),
+                    gender=draw(st.sampled_from([None, "female", "male"])),
+                    languages=draw(st.sampled_from([frozenset({"ja"}), frozenset({"en"})])))
+        for j in range(n_h)
+    ]
+    return tasks, helpers
+
+
+@SETTINGS
+@given(instance=pure_assignment_st())
+def test_pure_assignment_matches_linear_sum_assignment(instance):
+    import numpy as np
+    from scipy.optimize import linear_sum_assignment
+
+    tasks, helpers = instance
+    cost = np.zeros((len(tasks), len(helpers)), dtype=np.int64)
+    for i, t in enumerate(tasks):
+        cands, rejections = rank(t, helpers)
+        assert not rejections
+        for c in cands:
+            cost[i, c.helper_id - 1] = int_cost(c.cost)
+    rows, cols = linear_sum_assignment(cost)
+    res = assign_batch(tasks, helpers, time_limit_s=5)
+    assert res.served == min(len(tasks), len(helpers))
+    assert res.total_cost == int(cost[rows, cols].sum()) / COST_SCALE
