@@ -76,13 +76,14 @@ def update_rules(municipality_id: int, *, by, **fields) -> EscalationRuleSet:
         if key in fields:
             roles = [str(r) for r in fields[key]]
             if not set(roles) <= valid_roles:
-                raise ValidationError({key: [_("Unknown role.")]}, code="invalid_role")
+                raise ValidationError({key: ValidationError(_("Unknown role."), code="invalid_role")})
             setattr(rules, key, roles)
     for key in ("ack_timeout_minutes", "check_in_grace_minutes", "check_out_grace_minutes"):
         if key in fields and fields[key] is not None:
             value = int(fields[key])
             if not 1 <= value <= 240:
-                raise ValidationError({key: [_("Give between 1 and 240 minutes.")]}, code="invalid_minutes")
+                raise ValidationError({key: ValidationError(_("Give between 1 and 240 minutes."),
+                                                           code="invalid_minutes")})
             setattr(rules, key, value)
     rules.save()
     audit(by, "escalation_rules.updated", municipality_id=municipality_id, target=rules)

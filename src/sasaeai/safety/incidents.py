@@ -55,18 +55,18 @@ def report(*, by, kind: str, severity: str, occurred_at, description: str, resid
     if booking is not None and resident is None:
         resident = booking.request.recipient
     if resident is None:
-        raise ValidationError({"resident": [_("Say whom the incident concerns.")]}, code="resident_required")
+        raise ValidationError({"resident": ValidationError(_("Say whom the incident concerns."), code="resident_required")})
     if not may_report(by, resident, booking):
         raise PermissionDenied(_("You are not allowed to do this."))
     if kind not in IncidentKind.values:
-        raise ValidationError({"kind": [_("Unknown kind.")]}, code="invalid_kind")
+        raise ValidationError({"kind": ValidationError(_("Unknown kind."), code="invalid_kind")})
     if severity not in Severity.values:
-        raise ValidationError({"severity": [_("Unknown severity.")]}, code="invalid_severity")
+        raise ValidationError({"severity": ValidationError(_("Unknown severity."), code="invalid_severity")})
     description = (description or "").strip()
     if len(description) < 5:
-        raise ValidationError({"description": [_("Describe what happened.")]}, code="description_required")
+        raise ValidationError({"description": ValidationError(_("Describe what happened."), code="description_required")})
     if occurred_at > timezone.now() + timedelta(minutes=5):
-        raise ValidationError({"occurred_at": [_("This time is in the future.")]}, code="future")
+        raise ValidationError({"occurred_at": ValidationError(_("This time is in the future."), code="future")})
     incident = Incident.objects.create(
         municipality_id=resident.municipality_id, area_id=resident.area_id, resident=resident, booking=booking,
         helper=booking.helper if booking is not None else None, alert=alert, kind=kind, severity=severity,
@@ -92,15 +92,14 @@ def follow_up(incident: Incident, *, by, status: str, note: str, policy_id: int 
     if not selectors.scoped(Incident.objects.filter(pk=incident.pk), by).exists():
         raise PermissionDenied(_("You are not allowed to do this."))
     if status != incident.status and status not in FLOW.get(incident.status, set()):
-        raise ValidationError({"status": [_("This step is not possible from the current status.")]},
-                              code="illegal_transition")
+        raise ValidationError({"status": ValidationError(_("This step is not possible from the current status."), code="illegal_transition")})
     note = (note or "").strip()
     if len(note) < 3:
-        raise ValidationError({"note": [_("Write what was done.")]}, code="note_required")
+        raise ValidationError({"note": ValidationError(_("Write what was done."), code="note_required")})
     if policy_id is not None:
         policy = InsurancePolicy.objects.filter(pk=policy_id, municipality_id=incident.municipality_id).first()
         if policy is None:
-            raise ValidationError({"policy_id": [_("Unknown insurance policy.")]}, code="invalid_policy")
+            raise ValidationError({"policy_id": ValidationError(_("Unknown insurance policy."), code="invalid_policy")})
         incident.insurance_policy = policy
     incident.status = status
     incident.closed_at = timezone.now() if status == IncidentStatus.CLOSED else None

@@ -65,12 +65,11 @@ def issue(*, by, user, identity_check: str, assisted_by=None, request=None) -> t
     if not recoverable_users(by).filter(pk=user.pk).exists() or by.pk == user.pk:
         raise PermissionDenied(_("You cannot issue a recovery code for this account."))
     if identity_check not in RecoveryCode.IdentityCheck.values:
-        raise ValidationError({"identity_check": [_("Say how the identity was checked.")]}, code="identity_check")
+        raise ValidationError({"identity_check": ValidationError(_("Say how the identity was checked."), code="identity_check")})
     if identity_check == RecoveryCode.IdentityCheck.PROXY_CONFIRMED:
         if assisted_by is None or not Proxy.objects.filter(resident__user=user, user=assisted_by,
                                                            confirmed=True).exists():
-            raise ValidationError({"assisted_by": [_("Only a proxy confirmed by a coordinator can vouch.")]},
-                                  code="proxy_not_confirmed")
+            raise ValidationError({"assisted_by": ValidationError(_("Only a proxy confirmed by a coordinator can vouch."), code="proxy_not_confirmed")})
     # One live code per account: issuing a new one cancels the old.
     now = timezone.now()
     RecoveryCode.objects.filter(user=user, used_at__isnull=True, expires_at__gt=now).update(expires_at=now)
