@@ -76,3 +76,17 @@ def test_family_request_to_reviews(page, live_server, town):
     assert Review.objects.filter(booking=booking).count() == 2
     offer.helper.refresh_from_db()
     assert offer.helper.rating_count == 1
+
+
+def test_phone_intake_is_three_steps(page, live_server, town):
+    """電話受付: type the caller's name in kana, pick the person, save with the defaults."""
+    _switch(page, live_server.url, town.coordinator)
+    page.goto(live_server.url + "/requests/intake/")
+    page.fill("#q", "ヤマダ")
+    page.press("#q", "Enter")
+    page.click(".results a")
+    page.click("#save-request")
+    page.wait_for_url("**/requests/*/")
+    req = HelpRequest.objects.get()
+    assert req.entered_by == "coordinator" and req.recipient == town.resident
+    assert req.duration_minutes == 60 and req.category == "housework"
