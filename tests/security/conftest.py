@@ -28,6 +28,9 @@ class Tenant:
     area2: object
     users: dict = field(default_factory=dict)
     objects: dict = field(default_factory=dict)
+    #: Values of sensitive fields (address, phone, notes, emergency contact, key box) that
+    #: may only appear in a response together with an access-log entry.
+    markers: list = field(default_factory=list)
 
 
 def _user(role, municipality, areas=()):
@@ -51,11 +54,11 @@ def _tenant(n: int) -> Tenant:
     for role in ROLES:
         t.users[role] = _user(role, m, areas=[a1] if role in area_scoped else ())
     t.users["coordinator_l2_other_area"] = _user(Role.COORDINATOR_L2, m, areas=[a2])
-    _objects(t)
+    _objects(t, n)
     return t
 
 
-def _objects(t: Tenant) -> None:
+def _objects(t: Tenant, n: int) -> None:
     from sasaeai.helpers.models import (
         AvailabilityException,
         HelperProfile,
@@ -71,8 +74,10 @@ def _objects(t: Tenant) -> None:
     resident = Resident.objects.create(
         municipality=m, area=t.area, user=u["resident"], family_name="権限", given_name="花子",
         family_name_kana="けんげん", given_name_kana="はなこ", birth_date=dt.date(1938, 5, 1),
-        address=f"{m.name}北町1-2-3", phone="0465000000", lat=35.41, lon=139.41, h3_cell="x", care_level="care_1",
-        notes="秘密のメモ")
+        address=f"{m.name}北町{n}丁目9-8", phone=f"04650000{n:02d}", lat=35.41, lon=139.41, h3_cell="x",
+        care_level="care_1", notes=f"秘密のメモ{n}号")
+    t.markers = [resident.address, resident.phone, resident.notes, f"090000000{n:02d}", f"キーボックス{n}番",
+                 f"依頼の注意{n}点"]
     o["resident"] = resident
     Proxy.objects.create(resident=resident, user=u["proxy"], relation="child", confirmed=True)
     consent.give(resident, consent.Purpose.MATCHING, by=u["proxy"])
@@ -86,14 +91,16 @@ def _objects(t: Tenant) -> None:
     start = now - dt.timedelta(minutes=20)
     req = HelpRequest.objects.create(municipality=m, area=t.area, recipient=resident, created_by=u["proxy"],
                                      entered_by="proxy", category="housework", title="買い物", starts_at=start,
-                                     duration_minutes=60, status="in_progress")
+                                     duration_minutes=60, status="in_progress", key_box=f"キーボックス{n}番",
+                                     notes=f"依頼の注意{n}点")
     o["help_request"] = req
     o["booking"] = Booking.objects.create(request=req, helper=profile, municipality=m, starts_at=start,
                                           ends_at=start + dt.timedelta(minutes=60), status="in_progress",
                                           checked_in_at=start)
     open_req = HelpRequest.objects.create(municipality=m, area=t.area, recipient=resident, created_by=u["proxy"],
                                           entered_by="proxy", category="housework", title="草むしり",
-                                          starts_at=now + dt.timedelta(days=2), duration_minutes=60, status="offered")
+                                          starts_at=now + dt.timedelta(days=2), duration_minutes=60, status="offered",
+                                          key_box=f"キーボックス{n}番", notes=f"依頼の注意{n}点")
     o["open_request"] = open_req
     o["offer"] = Offer.objects.create(request=open_req, helper=profile, status="pending", offered_by=u["coordinator_l2"])
     run = MatchingRun.objects.create(municipality=m, area=t.area, day=(now + dt.timedelta(days=2)).date(),
@@ -101,7 +108,7 @@ def _objects(t: Tenant) -> None:
     o["run"] = run
     o["line"] = ProposedAssignment.objects.create(run=run, request=open_req, helper=profile)
     emergency.save_plan(resident, by=u["proxy"], contacts=[
-        {"kind": "family", "name": "権限一郎", "phone": "09000000000", "user_id": u["proxy"].pk}])
+        {"kind": "family", "name": "権限一郎", "phone": f"090000000{n:02d}", "user_id": u["proxy"].pk}])
     o["alert"] = emergency.raise_alert(by=u["helper"], resident=resident, called_119=False)
     policy = InsurancePolicy.objects.create(municipality=m, name="ボランティア活動保険", insurer="テスト保険",
                                             valid_from=dt.date(2020, 1, 1))

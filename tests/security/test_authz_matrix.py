@@ -1,6 +1,8 @@
 """Authorisation matrix generated from the URL conf and the OpenAPI schema (see
 authz_expectations.py): every page and API operation × every role × own / other
-municipality → expected allow/deny."""
+municipality → expected allow/deny. The same run checks the access log: any response that
+contains a value of a sensitive field (address, phone, notes, emergency contact, key box)
+must have written an access-log entry for that resident during the request."""
 
 import copy
 import importlib.util
@@ -103,7 +105,21 @@ def _call(client, method, url, body, api: bool):
         client.cookies = saved
 
 
+class _Crash:
+    status_code = 500
+
+    def __init__(self, exc):
+        self.content = repr(exc).encode()
+
+    def get(self, *_a):
+        return ""
+
+
 def _call_inner(client, method, url, body, api: bool):
+    """(response, body bytes, ids of residents whose record was logged during the call)."""
+    from sasaeai.safety.models import AccessLog
+
+    last = AccessLog.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
     try:
         with transaction.atomic():
             kwargs = {}
@@ -112,19 +128,28 @@ def _call_inner(client, method, url, body, api: bool):
             elif api and method != "get":
                 kwargs = {"data": "{}", "content_type": "application/json"}
             response = getattr(client, method)(url, **kwargs)
-            if getattr(response, "streaming", False):
-                b"".join(response.streaming_content)
+            content = (b"".join(response.streaming_content) if getattr(response, "streaming", False)
+                       else response.content)
+            logged = set(AccessLog.objects.filter(pk__gt=last).values_list("resident_id", flat=True))
             raise _Rollback
     except _Rollback:
-        return response
+        return response, content, logged
     except Exception as exc:  # noqa: BLE001 - a crash is a finding, reported with the cell
-        class Crash:
-            status_code = 500
-            content = repr(exc).encode()
+        return _Crash(exc), b"", set()
 
-            def get(self, *_a):
-                return ""
-        return Crash()
+
+def _unlogged_sensitive(world, content: bytes, logged: set) -> list[str]:
+    """Sensitive values in the response whose resident has no new access-log entry."""
+    text = content.decode("utf-8", errors="ignore")
+    found = []
+    for tenant in (world["a"], world["b"]):
+        resident = tenant.objects["resident"]
+        if resident.pk in logged:
+            continue
+        for marker in tenant.markers:
+            if marker in text or json.dumps(marker)[1:-1] in text:
+                found.append(marker)
+    return found
 
 
 def _fill(route: str, values: dict) -> str:
@@ -155,7 +180,12 @@ def _run(world, client_for, cases, api: bool):
         body = entry.body(world) if entry.body else None
         lenient = entry.body is None and method != "get"
         for label, role, scope, client in subjects:
-            outcome = _classify(_call(client, method, url, body, api))
+            response, content, logged = _call(client, method, url, body, api)
+            outcome = _classify(response)
+            leaked = _unlogged_sensitive(world, content, logged)
+            if leaked:
+                failures.append(f"{key} {method.upper()} {url} as {label}: sensitive values shown without an "
+                                f"access-log entry: {leaked}")
             expected = "allow" if _expected(entry, role, scope) else "deny"
             ok = outcome == expected or (outcome == "invalid" and lenient)
             if outcome == "error":
@@ -165,14 +195,14 @@ def _run(world, client_for, cases, api: bool):
     return failures
 
 
-def test_page_matrix(world, client_for):
+def test_page_matrix_and_access_logging(world, client_for):
     pages = discovered_pages()
     cases = [(k, route, X.PAGES[k], X.PAGES[k].method) for k, route in sorted(pages.items()) if k in X.PAGES]
     failures = _run(world, client_for, cases, api=False)
     assert not failures, "\n".join(failures)
 
 
-def test_api_matrix(world, client_for):
+def test_api_matrix_and_access_logging(world, client_for):
     ops = discovered_operations()
     cases = [(k, path, X.API[k], method) for k, (method, path) in sorted(ops.items()) if k in X.API]
     failures = _run(world, client_for, cases, api=True)
