@@ -9,6 +9,7 @@ from django.db import transaction
 from django.db.models import Exists, OuterRef, QuerySet, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from sasaeai.residents.models import Proxy, Resident
 
@@ -18,6 +19,10 @@ __all__ = [
     "Purpose", "GiverKind", "ConsentBasis", "has_consent", "require_consent", "with_consent",
     "current_state", "give", "withdraw", "record_decision",
 ]
+
+
+#: Staff record decisions made elsewhere; "online" is the resident's or proxy's own action.
+STAFF_BASIS_MESSAGE = gettext_lazy("Staff record decisions made on paper, verbally or by a guardian.")
 
 
 def _resident_id(resident) -> int:

@@ -88,7 +88,7 @@ def set_consent(request, resident_id: int, payload: ConsentIn):
         if not selectors.is_care_staff_for(request.user, resident):
             _forbid()
         if payload.basis == ConsentBasis.ONLINE:
-            raise ApiError(400, "invalid_basis", _("Staff record decisions made on paper, verbally or by a guardian."))
+            raise ApiError(400, "invalid_basis", str(consent_service.STAFF_BASIS_MESSAGE))
         kwargs.update(giver_kind=payload.giver_kind or GiverKind.SELF, proxy_relation=payload.proxy_relation)
     else:
         kwargs["basis"] = ConsentBasis.ONLINE
