@@ -46,12 +46,15 @@ def test_availability_api_and_invalid_times(client_for, world):
     c = client_for(world["helper"])
     status, body = call(c, "put", "/helpers/me/availability",
                         [{"weekday": 0, "start_time": "09:00", "end_time": "12:00"}])
-    assert status == 200 and body == [{"weekday": 0, "start_time": "09:00:00", "end_time": "12:00:00"}]
+    assert status == 200 and body == [{"weekday": 0, "start_time": "09:00", "end_time": "12:00"}]
     status, body = call(c, "put", "/helpers/me/availability",
                         [{"weekday": 0, "start_time": "13:00", "end_time": "12:00"}])
     assert status == 400 and body["code"] == "invalid_times"
     status, body = call(c, "put", "/helpers/me/availability",
                         [{"weekday": 9, "start_time": "09:00", "end_time": "12:00"}])
+    assert status == 422
+    status, body = call(c, "put", "/helpers/me/availability",
+                        [{"weekday": 1, "start_time": "25:00", "end_time": "26:00"}])
     assert status == 422
     status, body = call(c, "post", "/helpers/me/exceptions", {"date": "2030-01-07"})
     assert status == 201 and body["available"] is False

@@ -5,7 +5,7 @@ import datetime as dt
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from ninja import Router, Schema
-from ninja.pagination import paginate
+from ninja.pagination import LimitOffsetPagination, paginate
 from pydantic import Field
 
 from sasaeai.helpers import messages as msg
@@ -34,22 +34,70 @@ class QualificationOut(Schema):
     review_note: str
 
 
-class RuleSchema(Schema):
+#: Wall-clock time in Asia/Tokyo, "HH:MM" (seconds allowed on input). Not the OpenAPI "time"
+#: format, which demands a UTC offset: these are local times of a weekly pattern.
+CLOCK = r"^([01][0-9]|2[0-3]):[0-5][0-9](:[0-5][0-9])?$"
+
+
+def _clock(value: dt.time | None) -> str | None:
+    return None if value is None else value.strftime("%H:%M")
+
+
+def _parse_clock(value: str | None) -> dt.time | None:
+    return None if value is None else dt.time.fromisoformat(value)
+
+
+class RuleIn(Schema):
     weekday: int = Field(..., ge=0, le=6, description="0 = Monday … 6 = Sunday")
-    start_time: dt.time = Field(..., description="Asia/Tokyo wall-clock time")
-    end_time: dt.time
+    start_time: str = Field(..., pattern=CLOCK, description="Asia/Tokyo wall-clock time, HH:MM")
+    end_time: str = Field(..., pattern=CLOCK, description="Asia/Tokyo wall-clock time, HH:MM")
+
+
+class RuleOut(Schema):
+    weekday: int
+    start_time: str = Field(..., description="HH:MM, Asia/Tokyo")
+    end_time: str = Field(..., description="HH:MM, Asia/Tokyo")
+
+    @staticmethod
+    def resolve_start_time(obj):
+        return _clock(obj.start_time)
+
+    @staticmethod
+    def resolve_end_time(obj):
+        return _clock(obj.end_time)
 
 
 class ExceptionIn(Schema):
     date: dt.date
-    start_time: dt.time | None = None
-    end_time: dt.time | None = None
+    start_time: str | None = Field(None, pattern=CLOCK, description="HH:MM; omit both times for a day off")
+    end_time: str | None = Field(None, pattern=CLOCK)
     available: bool = False
     note: str = Field("", max_length=200)
 
 
-class ExceptionOut(ExceptionIn):
+class ExceptionOut(Schema):
     id: int
+    date: dt.date
+    start_time: str | None
+    end_time: str | None
+    available: bool
+    note: str
+
+    @staticmethod
+    def resolve_start_time(obj):
+        return _clock(obj.start_time)
+
+    @staticmethod
+    def resolve_end_time(obj):
+        return _clock(obj.end_time)
+
+
+class BoundedPagination(LimitOffsetPagination):
+    """limit/offset with upper bounds (an unbounded integer overflows the database)."""
+
+    class Input(Schema):
+        limit: int = Field(50, ge=1, le=200)
+        offset: int = Field(0, ge=0, le=1_000_000)
 
 
 class ProfileOut(Schema):
@@ -188,16 +236,16 @@ def update_me(request, payload: ProfileIn):
     return services.update_profile(profile, request.user, **data)
 
 
-@router.get("/me/availability", response=responses(200, list[RuleSchema]), summary="My weekly availability")
+@router.get("/me/availability", response=responses(200, list[RuleOut]), summary="My weekly availability")
 def get_rules(request):
     return list(_own(request).availability_rules.all())
 
 
-@router.put("/me/availability", response=responses(200, list[RuleSchema]), summary="Replace my weekly availability")
-def put_rules(request, payload: list[RuleSchema]):
+@router.put("/me/availability", response=responses(200, list[RuleOut]), summary="Replace my weekly availability")
+def put_rules(request, payload: list[RuleIn]):
     profile = _own(request)
     return services.set_weekly_availability(
-        profile, request.user, [(r.weekday, r.start_time, r.end_time) for r in payload]
+        profile, request.user, [(r.weekday, _parse_clock(r.start_time), _parse_clock(r.end_time)) for r in payload]
     )
 
 
@@ -219,7 +267,9 @@ def list_exceptions(request):
 @router.post("/me/exceptions", response=responses(201, ExceptionOut), summary="Add a day off or an extra window")
 def add_exception(request, payload: ExceptionIn):
     profile = _own(request)
-    return 201, services.add_exception(profile, request.user, **payload.dict())
+    data = payload.dict()
+    data["start_time"], data["end_time"] = _parse_clock(data["start_time"]), _parse_clock(data["end_time"])
+    return 201, services.add_exception(profile, request.user, **data)
 
 
 @router.delete("/me/exceptions/{exception_id}", response=responses(204, None))
@@ -248,7 +298,7 @@ def submit_identity(request, payload: IdentityIn):
 # --- coordinators ---------------------------------------------------------------------------------
 
 @router.get("", response=responses(200, list[ProfileOut]), summary="Helpers I may review")
-@paginate
+@paginate(BoundedPagination)
 def list_helpers(request, status: str | None = None):
     """status: pending_identity | flagged | suspended | matchable"""
     _require_reviewer(request)
@@ -268,7 +318,7 @@ def list_helpers(request, status: str | None = None):
 
 @router.get("/qualifications/pending", response=responses(200, list[QualificationOut]),
             summary="Qualifications waiting for review")
-@paginate
+@paginate(BoundedPagination)
 def pending_qualifications(request):
     _require_reviewer(request)
     return selectors.pending_qualifications(request.user)

@@ -9,6 +9,7 @@ from pydantic import Field
 from sasaeai.notifications import selectors, services
 
 from ..schemas import responses
+from .helpers import BoundedPagination
 
 PREFIX = "/notifications"
 router = Router(tags=["notifications"])
@@ -41,7 +42,7 @@ class CountOut(Schema):
 
 
 @router.get("", response=responses(200, list[NotificationOut]), summary="My notifications")
-@paginate
+@paginate(BoundedPagination)
 def list_notifications(request, unread: bool = False):
     qs = selectors.notifications_for(request.user)
     return qs.filter(read_at__isnull=True) if unread else qs
