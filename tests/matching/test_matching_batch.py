@@ -215,3 +215,18 @@ def test_weekly_cap_groups_tasks_by_japan_week_whatever_the_timezone():
 def test_unknown_strategy_is_refused():
     with pytest.raises(ValueError, match="strategy"):
         assign_batch([make_task()], [make_helper()], strategy="magic")
+
+
+def test_spatial_preselection_finds_exactly_the_dense_candidates(monkeypatch):
+    import sasaeai.matching.engine as engine
+    from sasaeai.matching.synth import town
+
+    tasks, helpers = town(150, 500, seed=8, spread_km=12.0)
+    dense = engine._prepare(tasks, helpers, Weights()).cands
+    monkeypatch.setattr(engine, "SPATIAL_THRESHOLD", 0)
+    spatial = engine._prepare(tasks, helpers, Weights()).cands
+    assert spatial == dense
+    assert sum(len(r) for r in dense) > 200
+    a = assign_greedy(tasks, helpers)
+    monkeypatch.setattr(engine, "SPATIAL_THRESHOLD", 10**12)
+    assert assign_greedy(tasks, helpers).pairs == a.pairs

@@ -86,45 +86,63 @@ def check(
     return tuple(codes)
 
 
+class HelperMasks:
+    """Per-helper NumPy vectors for the cheap constraints, built once per helper list.
+
+    `row(task, dist, idx)` is True where a helper is active, verified, within radius, has the
+    task's skill and (closed) qualifications; `idx` restricts it to a subset of helpers.
+    """
+
+    def __init__(self, helpers: list[HelperCandidate]):
+        self.helpers = helpers
+        n = len(helpers)
+        self.ok = np.fromiter((h.active and h.verified for h in helpers), dtype=bool, count=n)
+        self.radius = np.fromiter((h.radius_km for h in helpers), dtype=float, count=n)
+        self._skill: dict[str, np.ndarray] = {}
+        self._qual: dict[frozenset[str], np.ndarray] = {}
+        self._closed: list[frozenset[str]] | None = None
+
+    def skill(self, category: str) -> np.ndarray:
+        m = self._skill.get(category)
+        if m is None:
+            m = np.fromiter((category in h.skills for h in self.helpers), dtype=bool,
+                            count=len(self.helpers))
+            self._skill[category] = m
+        return m
+
+    def qualified(self, required: frozenset[str]) -> np.ndarray:
+        m = self._qual.get(required)
+        if m is None:
+            if self._closed is None:
+                self._closed = [closure(h.qualifications) for h in self.helpers]
+            m = np.fromiter((required <= c for c in self._closed), dtype=bool,
+                            count=len(self.helpers))
+            self._qual[required] = m
+        return m
+
+    def row(self, task: Task, dist: np.ndarray, idx: np.ndarray | None = None) -> np.ndarray:
+        sel = slice(None) if idx is None else idx
+        m = (dist <= self.radius[sel]) & self.ok[sel] & self.skill(task.category)[sel]
+        if task.required_qualifications:
+            m &= self.qualified(task.required_qualifications)[sel]
+        return m
+
+
 def static_mask(
-    tasks: list[Task], helpers: list[HelperCandidate], dist: np.ndarray, cache: dict | None = None
+    tasks: list[Task], helpers: list[HelperCandidate], dist: np.ndarray,
+    masks: HelperMasks | None = None,
 ) -> np.ndarray:
     """Vectorised pre-filter (tasks × helpers) for the cheap constraints.
 
     active, verified, skill, qualification and radius are evaluated with NumPy; the remaining
     constraints (blocked, availability, cap, commitments) are checked per surviving pair.
-    Pass the same `cache` dict for successive chunks of tasks against the same helpers.
+    Pass the same `masks` for successive chunks of tasks against the same helpers.
     """
-    n_h = len(helpers)
-    cache = {} if cache is None else cache
-    if "ok" not in cache:
-        cache["ok"] = np.fromiter((h.active and h.verified for h in helpers), dtype=bool, count=n_h)
-        cache["radius"] = np.fromiter((h.radius_km for h in helpers), dtype=float, count=n_h)
-        cache["skill"] = {}
-        cache["qual"] = {}
-        cache["closed"] = None
-    mask = (dist <= cache["radius"][None, :]) & cache["ok"][None, :]
-    skill_masks: dict[str, np.ndarray] = cache["skill"]
-    qual_masks: dict[frozenset[str], np.ndarray] = cache["qual"]
-    closed = cache["closed"]
+    masks = masks or HelperMasks(helpers)
+    out = np.zeros(dist.shape, dtype=bool)
     for i, t in enumerate(tasks):
-        m = skill_masks.get(t.category)
-        if m is None:
-            m = np.fromiter((t.category in h.skills for h in helpers), dtype=bool, count=n_h)
-            skill_masks[t.category] = m
-        row = mask[i] & m
-        if t.required_qualifications:
-            q = qual_masks.get(t.required_qualifications)
-            if q is None:
-                if closed is None:
-                    closed = cache["closed"] = [closure(h.qualifications) for h in helpers]
-                q = np.fromiter(
-                    (t.required_qualifications <= c for c in closed), dtype=bool, count=n_h
-                )
-                qual_masks[t.required_qualifications] = q
-            row &= q
-        mask[i] = row
-    return mask
+        out[i] = masks.row(t, dist[i])
+    return out
 
 
 def distance_matrix(tasks: list[Task], helpers: list[HelperCandidate]) -> np.ndarray:

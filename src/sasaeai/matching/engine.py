@@ -18,12 +18,21 @@ from datetime import datetime, timedelta, timezone
 
 import numpy as np
 
-from .constraints import check, conflict, conflict_matrix, distance_matrix, static_mask
+from .constraints import (
+    HelperMasks,
+    check,
+    conflict,
+    conflict_matrix,
+    distance_matrix,
+    static_mask,
+)
 from .geo import coords, haversine_matrix
 from .model import Assignment, Candidate, HelperCandidate, Rejection, Task, Weights
 from .scoring import COST_SCALE, int_cost, load_penalty_int, make_candidate
 
 CHUNK = 256  # task rows per vectorised distance block (bounds memory for large inputs)
+SPATIAL_THRESHOLD = 2_000_000  # tasks × helpers above which a k-d tree pre-selects pairs
+KM_PER_DEG = 111.195
 # Weekly caps count ISO weeks (Monday–Sunday) in Japan time, whatever tz the datetimes carry
 # (the database hands out UTC; Japan has no daylight saving, so a fixed offset is exact).
 WEEK_TZ = timezone(timedelta(hours=9), "JST")
@@ -66,7 +75,7 @@ def rank(
     if rejections:
         indices = range(len(helpers))
     else:
-        indices = np.flatnonzero(static_mask([task], helpers, dist)[0]).tolist()
+        indices = np.flatnonzero(HelperMasks(helpers).row(task, dist[0])).tolist()
     dist_row = dist[0].tolist()
     candidates: list[Candidate] = []
     rejected: list[Rejection] = []
@@ -106,26 +115,67 @@ class _Problem:
         return int(np.floor((h.weekly_hours_cap - h.hours_booked_in_week) * 60.0 + 1e-4))
 
 
+def _row(task: Task, helpers, idx: np.ndarray, dist: np.ndarray, weights: Weights):
+    """Candidates of one task among helper indices `idx` (already through the cheap masks)."""
+    row: dict[int, Candidate] = {}
+    for hi, d in zip(idx.tolist(), dist.tolist(), strict=True):
+        if not check(task, helpers[hi], distance_km=d):
+            row[hi] = make_candidate(task, helpers[hi], d, weights)
+    return row
+
+
+def _spatial_candidates(tasks: list[Task], helpers: list[HelperCandidate], weights: Weights):
+    """Large inputs: a k-d tree on locally projected km finds the helpers near each task, so
+    the exact haversine runs only on those instead of on the full tasks × helpers matrix."""
+    from scipy.spatial import cKDTree
+
+    h_xy = coords([h.home for h in helpers])
+    t_xy = coords([t.place for t in tasks])
+    lat0 = float(np.radians(np.mean(np.concatenate([h_xy[:, 0], t_xy[:, 0]]))))
+    km_lon = KM_PER_DEG * np.cos(lat0)
+
+    def project(a: np.ndarray) -> np.ndarray:
+        return np.column_stack([a[:, 0] * KM_PER_DEG, a[:, 1] * km_lon])
+
+    masks = HelperMasks(helpers)
+    # The projection uses cos(lat0) for east–west; where |lat| is larger it overstates
+    # distances by up to cos(lat0)/cos(lat_max). Search that much further (plus a margin) and
+    # decide with the exact haversine below.
+    lat_max = float(np.radians(np.abs(np.concatenate([h_xy[:, 0], t_xy[:, 0]])).max()))
+    stretch = float(np.cos(lat0) / max(np.cos(lat_max), 1e-6))
+    reach = float(masks.radius.max()) * stretch * 1.01 + 0.5
+    tree = cKDTree(project(h_xy))
+    near = tree.query_ball_point(project(t_xy), r=reach)
+    out: list[dict[int, Candidate]] = []
+    for i, t in enumerate(tasks):
+        idx = np.asarray(sorted(near[i]), dtype=np.intp)
+        if idx.size == 0:
+            out.append({})
+            continue
+        d = haversine_matrix(t_xy[i : i + 1], h_xy[idx])[0]
+        keep = masks.row(t, d, idx)
+        out.append(_row(t, helpers, idx[keep], d[keep], weights))
+    return out
+
+
 def _prepare(tasks: Sequence[Task], helpers: Sequence[HelperCandidate], weights: Weights):
     tasks, helpers = list(tasks), list(helpers)
     _unique_ids(tasks, "task")
     _unique_ids(helpers, "helper")
     cands: list[dict[int, Candidate]] = []
-    cache: dict = {}
-    for lo in range(0, len(tasks), CHUNK):
-        chunk = tasks[lo : lo + CHUNK]
-        if not helpers:
-            cands.extend({} for _ in chunk)
-            continue
-        dist = distance_matrix(chunk, helpers)
-        mask = static_mask(chunk, helpers, dist, cache)
-        for i, t in enumerate(chunk):
-            row: dict[int, Candidate] = {}
-            for hi in np.flatnonzero(mask[i]).tolist():
-                d = float(dist[i, hi])
-                if not check(t, helpers[hi], distance_km=d):
-                    row[hi] = make_candidate(t, helpers[hi], d, weights)
-            cands.append(row)
+    if not helpers:
+        cands = [{} for _ in tasks]
+    elif len(tasks) * len(helpers) > SPATIAL_THRESHOLD:
+        cands = _spatial_candidates(tasks, helpers, weights)
+    else:
+        masks = HelperMasks(helpers)
+        for lo in range(0, len(tasks), CHUNK):
+            chunk = tasks[lo : lo + CHUNK]
+            dist = distance_matrix(chunk, helpers)
+            mask = static_mask(chunk, helpers, dist, masks)
+            for i, t in enumerate(chunk):
+                idx = np.flatnonzero(mask[i])
+                cands.append(_row(t, helpers, idx, dist[i, idx], weights))
     minutes = [t.minutes for t in tasks]
     week = [week_of(t.start) for t in tasks]
     return _Problem(tasks, helpers, cands, minutes, week)
