@@ -26,7 +26,7 @@ from .synth import town
 def run(
     tasks: int, helpers: int, seed: int = 1, time_limit_s: float = 30.0,
     rank_helpers: int = 5000, rank_repeats: int = 50, num_workers: int = 1,
-    max_candidates_per_task: int | None = None,
+    max_candidates_per_task: int | None = None, strategy: str = "auto",
 ) -> dict:
     weights = Weights()
     t_list, h_list = town(tasks, helpers, seed)
@@ -36,7 +36,7 @@ def run(
     t0, c0 = time.perf_counter(), time.process_time()
     batch = assign_batch(
         t_list, h_list, weights, time_limit_s=time_limit_s, num_workers=num_workers,
-        random_seed=seed, max_candidates_per_task=max_candidates_per_task,
+        random_seed=seed, max_candidates_per_task=max_candidates_per_task, strategy=strategy,
     )
     batch_s, batch_cpu = time.perf_counter() - t0, time.process_time() - c0
 
@@ -76,6 +76,7 @@ def run(
         "batch": block(batch, batch_s, batch_cpu)
         | {
             "optimal": bool(batch.stats.get("optimal")),
+            "strategy": batch.stats.get("strategy"),
             "phase1": batch.stats.get("phase1"),
             "phase2": batch.stats.get("phase2"),
         },
@@ -111,7 +112,7 @@ def _text(r: dict) -> str:
         f"{'greedy':8}{g['served']:>8}{g['cost']:>12.1f}{g['cost_km']:>10.1f}{g['seconds']:>10.3f}"
         f"{g['cpu_seconds']:>10.3f}",
         f"{'batch':8}{b['served']:>8}{b['cost']:>12.1f}{b['cost_km']:>10.1f}{b['seconds']:>10.3f}"
-        f"{b['cpu_seconds']:>10.3f}  ({b['method']}, optimal={b['optimal']})",
+        f"{b['cpu_seconds']:>10.3f}  ({b['method']}, {b['strategy']}, optimal={b['optimal']})",
         f"ratio batch/greedy: served {r['ratio']['served']}, "
         f"cost per served {r['ratio']['cost_per_served']}",
         f"instant rank, 1 task x {r['instant']['helpers']} helpers "
@@ -134,13 +135,14 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--workers", type=int, default=1, help="CP-SAT workers (1 = deterministic)")
     ap.add_argument("--max-candidates", type=int, default=None,
                     help="keep the K cheapest helpers per task in the batch model")
+    ap.add_argument("--strategy", choices=("auto", "weighted", "phases"), default="auto")
     ap.add_argument("--rank-helpers", type=int, default=5000)
     ap.add_argument("--rank-repeats", type=int, default=50)
     ap.add_argument("--json", action="store_true")
     args = ap.parse_args(argv)
     result = run(
         args.tasks, args.helpers, args.seed, args.time_limit, args.rank_helpers,
-        args.rank_repeats, args.workers, args.max_candidates,
+        args.rank_repeats, args.workers, args.max_candidates, args.strategy,
     )
     print(json.dumps(result, ensure_ascii=False) if args.json else _text(result))
     return 0

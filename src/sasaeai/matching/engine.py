@@ -33,6 +33,7 @@ from .scoring import COST_SCALE, int_cost, load_penalty_int, make_candidate
 CHUNK = 256  # task rows per vectorised distance block (bounds memory for large inputs)
 SPATIAL_THRESHOLD = 2_000_000  # tasks × helpers above which a k-d tree pre-selects pairs
 KM_PER_DEG = 111.195
+AUTO_PHASES_ABOVE = 100_000  # pair variables; see assign_batch(strategy="auto")
 # Weekly caps count ISO weeks (Monday–Sunday) in Japan time, whatever tz the datetimes carry
 # (the database hands out UTC; Japan has no daylight saving, so a fixed offset is exact).
 WEEK_TZ = timezone(timedelta(hours=9), "JST")
@@ -357,7 +358,7 @@ def assign_batch(
     max_candidates_per_task: int | None = None,
     solver_params: dict | None = None,
     deterministic: bool = True,
-    strategy: str = "weighted",
+    strategy: str = "auto",
 ) -> Assignment:
     """Optimal batch assignment with CP-SAT (lexicographic: served, then cost).
 
@@ -373,7 +374,7 @@ def assign_batch(
     """
     from ortools.sat.python import cp_model
 
-    if strategy not in ("weighted", "phases"):
+    if strategy not in ("auto", "weighted", "phases"):
         raise ValueError(f"unknown strategy {strategy!r}")
     t0 = time.perf_counter()
     weights = weights or Weights()
@@ -423,9 +424,11 @@ def assign_batch(
         return s
 
     method_name = "batch"
+    if strategy == "auto":
+        strategy = "weighted" if len(x) <= AUTO_PHASES_ABOVE else "phases"
     stats: dict = {"prepare_seconds": round(prep_s, 4), "variables": len(x),
                    "feasible_pairs_before_pruning": all_pairs,
-                   "conflicts": n_conflicts, "cliques": n_cliques}
+                   "conflicts": n_conflicts, "cliques": n_cliques, "strategy": strategy}
     status_name = cp_model.CpSolver().StatusName
     chosen: dict[int, int] | None = None
     if x and strategy == "weighted":
