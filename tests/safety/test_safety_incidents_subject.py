@@ -10,7 +10,13 @@ from django.utils import timezone
 from sasaeai.notifications.models import Notification
 from sasaeai.safety import incidents, subject, vetting
 from sasaeai.safety.consent import Purpose, give, has_consent
-from sasaeai.safety.models import AccessLog, AuditEvent, ConsentEvent, EmergencyPlan, InsurancePolicy
+from sasaeai.safety.models import (
+    AccessLog,
+    AuditEvent,
+    ConsentEvent,
+    EmergencyPlan,
+    InsurancePolicy,
+)
 from sasaeai.tenancy.models import Role
 
 

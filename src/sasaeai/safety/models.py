@@ -107,7 +107,7 @@ class AccessLog(AppendOnlyModel):
     municipality_id = models.BigIntegerField(_("municipality"), db_index=True)
     fields = models.JSONField(_("fields"), default=list)
     purpose = models.CharField(_("purpose"), max_length=40)
-    channel = models.CharField(_("channel"), max_length=8, choices=Channel.choices, default=Channel.SYSTEM)
+    channel = models.CharField(_("access channel"), max_length=8, choices=Channel.choices, default=Channel.SYSTEM)
     path = models.CharField(_("page or operation"), max_length=200, blank=True)
     ip_prefix = models.CharField(_("from (network)"), max_length=64, blank=True)
     at = models.DateTimeField(_("when"), default=timezone.now, db_index=True)
