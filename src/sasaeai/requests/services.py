@@ -550,6 +550,7 @@ def _spawn_next_occurrence(req: HelpRequest) -> HelpRequest | None:
     copy.id = None
     copy.starts_at, copy.status, copy.demo_key = nxt, RequestStatus.OPEN, None
     copy.save()
+    _after_open(copy)
     return copy
 
 
