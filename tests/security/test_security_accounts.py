@@ -143,3 +143,20 @@ def test_recovery_api_does_not_reveal_accounts(db):
     response = Client().post("/api/v1/safety/recovery/redeem", json.dumps(
         {"login": "nobody@example.test", "code": "AAAA-BBBB", "new_password": "x"}), content_type="application/json")
     assert response.status_code == 400 and response.json()["code"] == "recovery_invalid"
+
+
+def test_staff_without_two_factor_reach_no_personal_data(make_municipality, make_user, client_for):
+    from sasaeai.safety.models import AccessLog
+
+    town = make_municipality()
+    area = town.areas.filter(layer=2).first()
+    resident = Resident.objects.create(municipality=town, area=area, family_name="田中", given_name="一",
+                                       family_name_kana="たなか", given_name_kana="はじめ", birth_date="1941-01-01",
+                                       address="秘密の住所", lat=35.6, lon=139.3, h3_cell="x")
+    coordinator = make_user(Role.COORDINATOR_L1, town)
+    client = client_for(coordinator, verified=False)
+    page = client.get(f"/safety/residents/{resident.pk}/")
+    assert page.status_code == 302 and "/accounts/otp/" in page["Location"]
+    api = client.get(f"/api/v1/safety/residents/{resident.pk}/record")
+    assert api.status_code == 403 and api.json()["code"] == "two_factor_required"
+    assert not AccessLog.objects.exists()
