@@ -157,6 +157,7 @@ def test_suspend_and_reinstate_with_reason_through_pages(client_for, world):
     assert world["profile"] not in matchable_profiles(world["a"].pk)
     page = coordinator.get(url).content.decode()
     assert "利用者から苦情があり調査中" in page and "活動を再開する" in page
+    assert "家事・生活支援、見守り・話し相手" in page  # skills by their labels
     assert client_for(world["coordinator_b"]).post(url + "reinstate/", {"reason": "not mine"}).status_code == 404
     coordinator.post(url + "reinstate/", {"reason": "調査の結果、問題なし"})
     assert world["profile"] in matchable_profiles(world["a"].pk)

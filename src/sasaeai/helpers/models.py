@@ -155,6 +155,12 @@ class HelperProfile(models.Model):
         return None
 
     @property
+    def skill_labels(self) -> list[str]:
+        from .categories import Category
+
+        return [str(Category(c).label) for c in self.skills if c in Category.values]
+
+    @property
     def is_suspended(self) -> bool:
         return self.suspended_at is not None
 

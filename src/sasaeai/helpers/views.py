@@ -45,6 +45,12 @@ def _is_reviewer(user) -> bool:
     return ids is None or bool(ids)
 
 
+def _qualification_labels(codes) -> list[str]:
+    from .qualifications import Qualification
+
+    return [str(label) for value, label in Qualification.choices if value in codes]
+
+
 def _my_page_context(request, profile, **forms):
     rules = list(profile.availability_rules.all())
     initial = [{"weekday": r.weekday, "start_time": r.start_time, "end_time": r.end_time} for r in rules]
@@ -59,7 +65,7 @@ def _my_page_context(request, profile, **forms):
         "identity_form": forms.get("identity_form") or IdentityForm(),
         "exceptions": profile.availability_exceptions.order_by("date", "start_time"),
         "qualifications": profile.qualifications.order_by("code", "-submitted_at"),
-        "verified_codes": sorted(selectors.verified_qualifications(profile)),
+        "verified_labels": _qualification_labels(selectors.verified_qualifications(profile)),
     }
 
 
@@ -202,7 +208,7 @@ def helper_detail(request, pk: int):
     return render(request, "helpers/detail.html", {
         "profile": profile,
         "qualifications": profile.qualifications.order_by("code", "-submitted_at"),
-        "verified_codes": sorted(selectors.verified_qualifications(profile)),
+        "verified_labels": _qualification_labels(selectors.verified_qualifications(profile)),
         "rules": profile.availability_rules.all(),
         "events": profile.events.select_related("by")[:50],
         "reason_form": ReasonForm(),
