@@ -111,4 +111,6 @@ def test_suspension_removes_helper_from_candidates_and_data_at_once(scene, clien
     assert AuditEvent.objects.filter(action="helper.suspended", target_id=helper.pk).exists()
 
     vetting.reinstate(helper, by=s["sc2"], reason="調査の結果、問題なし")
+    audit_page = client_for(s["sc2"]).get("/safety/vetting/").content.decode()
+    assert "利用者からの苦情を調査中" in audit_page and "調査の結果、問題なし" in audit_page
     assert helper_client.get(f"/safety/residents/{resident.pk}/").status_code == 200

@@ -113,6 +113,8 @@ PAGES: dict[str, E] = {
     "safety:recovery_issue": E(COORDINATORS | {"coordinator_l2_other_area"},
                                COORDINATORS - {"operator"} | {"coordinator_l2_other_area"}),
     "safety:recover": E(EVERYONE, OTHER_ALL),
+    "safety:vetting_audit": E(COORDINATORS | {"coordinator_l2_other_area"},
+                              COORDINATORS - {"operator"} | {"coordinator_l2_other_area"}),
 }
 
 

@@ -24,6 +24,7 @@ urlpatterns = [
     path("safety/visit-alerts/", views.visit_alert_list, name="visit_alerts"),
     path("safety/visit-alerts/<int:alert_id>/", views.visit_alert_detail, name="visit_alert"),
     path("safety/visit-alerts/<int:alert_id>/resolve/", views.visit_alert_resolve, name="visit_alert_resolve"),
+    path("safety/vetting/", views.vetting_audit, name="vetting_audit"),
     path("safety/recovery/issue/", views.recovery_issue, name="recovery_issue"),
     path("safety/recover/", views.recovery_redeem, name="recover"),
 ]

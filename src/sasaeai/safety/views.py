@@ -482,3 +482,22 @@ def overview(request):
 
 
 __all__ = ["EmergencyAlert", "VisitAlert"]
+
+
+@login_required
+def vetting_audit(request):
+    """担い手審査の記録: identity, qualification, suspension and flag decisions with reasons,
+    and community-standards agreements, for the helpers a coordinator reviews."""
+    from sasaeai.helpers.models import HelperEvent
+    from sasaeai.helpers.selectors import REVIEWER_ROLES, profiles_for_staff
+
+    from .models import StandardsAgreement
+
+    if not selectors.is_coordinator(request.user):
+        raise PermissionDenied
+    profiles = profiles_for_staff(request.user, REVIEWER_ROLES | {"operator"})
+    events = (HelperEvent.objects.filter(profile__in=profiles).select_related("profile__user", "by")
+              .order_by("-at", "-pk")[:300])
+    agreements = (StandardsAgreement.objects.filter(helper__in=profiles).select_related("helper__user")
+                  .order_by("-agreed_at")[:300])
+    return render(request, "safety/vetting_audit.html", {"events": events, "agreements": agreements})
