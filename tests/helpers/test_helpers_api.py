@@ -127,7 +127,10 @@ def test_identity_suspend_reinstate_via_api(client_for, world):
 
 def test_flagged_list_and_clear_flag(client_for, world):
     services.record_rating(world["profile"], 2)
+    own = call(client_for(world["helper"]), "get", "/helpers/me")[1]
+    assert "flagged_at" not in own and "flag_reason" not in own  # the flag is for coordinators
     coordinator = client_for(world["coordinator"])
+    assert call(coordinator, "get", f"/helpers/{world['profile'].pk}")[1]["flag_reason"]
     assert [p["id"] for p in call(coordinator, "get", "/helpers?status=flagged")[1]["items"]] == [world["profile"].pk]
     status, body = call(coordinator, "post", f"/helpers/{world['profile'].pk}/clear-flag", {"reason": "面談済み"})
     assert status == 200 and body["flagged_at"] is None

@@ -156,6 +156,17 @@ def test_safety_tag_flags_even_with_five_stars(world):
     assert HelperEvent.objects.filter(profile=p, kind="flagged").count() == 1
 
 
+def test_new_flag_notifies_the_helpers_reviewers_only(world, make_user):
+    l2_here = make_user("coordinator_l2", world["a"], areas=[world["area1"]])
+    services.record_rating(world["profile"], 5, ["theft"])
+    notified = set(Notification.objects.filter(kind="helpers.flagged").values_list("user_id", flat=True))
+    assert notified == {world["coordinator"].pk, l2_here.pk}
+    assert world["coordinator_b"].pk not in notified and world["coordinator_l2_area2"].pk not in notified
+    n = Notification.objects.filter(kind="helpers.flagged").first()
+    assert n.subject == "担い手について安全上の報告がありました" and n.status == Status.QUEUED
+    assert world["helper"].display_name not in n.subject + n.body  # names stay on the page behind the link
+
+
 def test_rating_input_validation_and_idempotent_source(world):
     p = world["profile"]
     for bad in (0, 6, 3.5, True, "5"):

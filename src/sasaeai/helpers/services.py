@@ -423,8 +423,25 @@ def record_rating(profile: HelperProfile, stars: int, tags=(), source: str = "")
         fields += ["flagged_at", "flag_reason"]
         if newly or safety:
             _event(profile, HelperEvent.Kind.FLAGGED, None, reason)
+            for reviewer in reviewers_of(profile):
+                _notify(reviewer, "helpers.flagged", {"safety": bool(safety), "url": f"/helpers/staff/{profile.pk}/"})
     profile.save(update_fields=fields)
     return profile
+
+
+def reviewers_of(profile: HelperProfile):
+    """Coordinators who review this helper: layer-1 coordinators and municipal administrators
+    of the municipality, and layer-2 coordinators of the helper's area (or without areas)."""
+    from django.contrib.auth import get_user_model
+
+    memberships = Membership.objects.filter(municipality_id=profile.municipality_id, role__in=REVIEWER_ROLES,
+                                            user__is_active=True).prefetch_related("areas")
+    ids = set()
+    for m in memberships:
+        area_ids = {a.pk for a in m.areas.all()}
+        if m.role != Role.COORDINATOR_L2 or not area_ids or profile.area_id in area_ids:
+            ids.add(m.user_id)
+    return list(get_user_model().objects.filter(pk__in=ids).exclude(pk=profile.user_id).order_by("pk"))
 
 
 @transaction.atomic

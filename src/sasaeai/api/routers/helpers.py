@@ -128,8 +128,6 @@ class ProfileOut(Schema):
     suspension_reason: str
     rating_avg: float | None
     rating_count: int
-    flagged_at: dt.datetime | None
-    flag_reason: str
     verified_qualifications: list[str]
 
     @staticmethod
@@ -139,6 +137,13 @@ class ProfileOut(Schema):
     @staticmethod
     def resolve_verified_qualifications(obj):
         return sorted(selectors.verified_qualifications(obj))
+
+
+class StaffProfileOut(ProfileOut):
+    """What coordinators see: the profile plus the flag raised from ratings."""
+
+    flagged_at: dt.datetime | None
+    flag_reason: str
 
 
 class ProfileIn(Schema):
@@ -297,7 +302,7 @@ def submit_identity(request, payload: IdentityIn):
 
 # --- coordinators ---------------------------------------------------------------------------------
 
-@router.get("", response=responses(200, list[ProfileOut]), summary="Helpers I may review")
+@router.get("", response=responses(200, list[StaffProfileOut]), summary="Helpers I may review")
 @paginate(BoundedPagination)
 def list_helpers(request, status: str | None = None):
     """status: pending_identity | flagged | suspended | matchable"""
@@ -335,7 +340,7 @@ def review_qualification(request, qualification_id: int, payload: ReviewIn):
     return services.review_qualification(qualification, request.user, payload.approve, payload.note)
 
 
-@router.get("/{profile_id}", response=responses(200, ProfileOut))
+@router.get("/{profile_id}", response=responses(200, StaffProfileOut))
 def get_helper(request, profile_id: int):
     return _staff_profile(request, profile_id)
 
@@ -345,21 +350,21 @@ def helper_qualifications(request, profile_id: int):
     return list(_staff_profile(request, profile_id).qualifications.order_by("code", "-submitted_at"))
 
 
-@router.post("/{profile_id}/identity/review", response=responses(200, ProfileOut))
+@router.post("/{profile_id}/identity/review", response=responses(200, StaffProfileOut))
 def review_identity(request, profile_id: int, payload: ReviewIn):
     return services.review_identity(_staff_profile(request, profile_id), request.user, payload.approve, payload.note)
 
 
-@router.post("/{profile_id}/suspend", response=responses(200, ProfileOut), summary="Suspend a helper")
+@router.post("/{profile_id}/suspend", response=responses(200, StaffProfileOut), summary="Suspend a helper")
 def suspend(request, profile_id: int, payload: ReasonIn):
     return services.suspend_audited(_staff_profile(request, profile_id), request.user, payload.reason)
 
 
-@router.post("/{profile_id}/reinstate", response=responses(200, ProfileOut), summary="Reinstate a helper")
+@router.post("/{profile_id}/reinstate", response=responses(200, StaffProfileOut), summary="Reinstate a helper")
 def reinstate(request, profile_id: int, payload: ReasonIn):
     return services.reinstate_audited(_staff_profile(request, profile_id), request.user, payload.reason)
 
 
-@router.post("/{profile_id}/clear-flag", response=responses(200, ProfileOut), summary="Clear a helper's flag")
+@router.post("/{profile_id}/clear-flag", response=responses(200, StaffProfileOut), summary="Clear a helper's flag")
 def clear_flag(request, profile_id: int, payload: ReasonIn):
     return services.clear_flag(_staff_profile(request, profile_id), request.user, payload.reason)
