@@ -67,7 +67,7 @@ def _consenting_residents(town, coordinator, want: int) -> list[Resident]:
     undecided = qs.exclude(consent_events__purpose=Purpose.MATCHING)
     linked = list(undecided.filter(Q(proxies__isnull=False) | Q(user__isnull=False)).distinct().order_by("pk"))
     others = list(undecided.filter(proxies__isnull=True, user__isnull=True).order_by("pk")[:want])
-    chosen = linked + others
+    chosen = sorted(linked + others, key=lambda r: r.pk)
     for resident in chosen:
         give(resident, Purpose.MATCHING, by=coordinator, basis="written", giver_kind="self")
     return chosen
@@ -119,6 +119,9 @@ def seed(town) -> dict[str, int]:
         duration = rng.choice([60, 60, 90, 120])
         payment = rng.choice([PaymentKind.FREE, PaymentKind.FREE, PaymentKind.POINTS, PaymentKind.YEN])
         amount = 0 if payment == PaymentKind.FREE else (rng.choice([1, 2]) if payment == PaymentKind.POINTS else 800)
+        mobility = rng.choice(["", "杖を使用", "階段がつらい"])
+        pets = rng.choice(["", "", "猫1匹"])
+        dementia = rng.random() < 0.1
         want_booked = i >= n_open
         if key in existing:
             continue
@@ -128,19 +131,23 @@ def seed(town) -> dict[str, int]:
                 req = services.create_request(
                     user=user, recipient=resident, category=category, title=title, starts_at=starts,
                     duration_minutes=duration, payment_kind=payment, payment_amount=amount,
-                    mobility=rng.choice(["", "杖を使用", "階段がつらい"]), pets=rng.choice(["", "", "猫1匹"]),
-                    has_dementia=rng.random() < 0.1, demo_key=key,
+                    mobility=mobility, pets=pets, has_dementia=dementia, demo_key=key,
                 )
-                counts["open"] += 1
-                if want_booked:
+        except (ValidationError, PermissionDenied):
+            continue
+        counts["open"] += 1
+        if want_booked:
+            # Its own transaction: if no helper fits, the request simply stays open.
+            try:
+                with transaction.atomic():
                     candidates, _rejected = services.rank_candidates(req, limit=1)
                     if candidates:
                         offer = services.offer_to(req, [candidates[0]], by=coordinator)[0]
                         services.accept_offer(offer, user=candidates[0].profile.user)
                         counts["open"] -= 1
                         counts["booked"] += 1
-        except (ValidationError, PermissionDenied):
-            continue
+            except (ValidationError, PermissionDenied):
+                pass
 
     # Completed visits of the past weeks, written directly (the services refuse past times).
     from sasaeai.helpers.selectors import matchable_profiles
