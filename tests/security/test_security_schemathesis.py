@@ -66,6 +66,21 @@ class _Rollback(Exception):
     pass
 
 
+@pytest.fixture(autouse=True)
+def _keep_test_connection():
+    """The real WSGI handler closes "old" connections at request start/end, which on
+    PostgreSQL would close the test's transaction; Django's test client does the same
+    disconnect."""
+    from django.core import signals
+    from django.db import close_old_connections
+
+    signals.request_started.disconnect(close_old_connections)
+    signals.request_finished.disconnect(close_old_connections)
+    yield
+    signals.request_started.connect(close_old_connections)
+    signals.request_finished.connect(close_old_connections)
+
+
 schema = _load_schema()
 
 

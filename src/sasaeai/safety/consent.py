@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Exists, OuterRef, QuerySet, Subquery
+from django.db.models import OuterRef, QuerySet, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -53,10 +53,9 @@ def require_consent(resident, purpose) -> None:
 def with_consent(queryset: QuerySet, purpose, resident_field: str = "pk") -> QuerySet:
     """Filter a queryset (of residents, or of rows pointing at residents through
     `resident_field`, e.g. "recipient_id") to those whose current decision is a grant."""
-    latest = ConsentEvent.objects.filter(resident_id=OuterRef(resident_field), purpose=str(purpose)).order_by(
-        "-at", "-pk")
-    return queryset.filter(Exists(
-        ConsentEvent.objects.filter(pk=Subquery(latest.values("pk")[:1]), granted=True)))
+    latest = (ConsentEvent.objects.filter(resident_id=OuterRef(resident_field), purpose=str(purpose))
+              .order_by("-at", "-pk").values("granted")[:1])
+    return queryset.alias(_sasaeai_consent=Subquery(latest)).filter(_sasaeai_consent=True)
 
 
 def current_state(resident) -> dict[str, ConsentEvent | None]:
