@@ -81,3 +81,17 @@ def test_ip_truncation():
     assert truncate_ip("2001:db8:1234:5678::1") == "2001:db8:1234::/48"
     assert truncate_ip("not an ip") == ""
     assert truncate_ip(None) == ""
+
+
+def test_with_consent_filters_by_each_residents_latest_decision(setup, make_resident):
+    town, first, proxy, coordinator = setup
+    others = [make_resident(town) for _ in range(3)]
+    give(others[1], Purpose.MATCHING, by=coordinator, giver_kind="self", basis="written")
+    give(others[2], Purpose.MATCHING, by=coordinator, giver_kind="self", basis="written")
+    withdraw(others[2], Purpose.MATCHING, by=coordinator, giver_kind="self", basis="written")
+    give(others[0], Purpose.STATISTICS, by=coordinator, giver_kind="self", basis="written")
+    assert list(with_consent(Resident.objects.order_by("pk"), Purpose.MATCHING)) == [others[1]]
+    from sasaeai.safety.models import ConsentEvent as CE
+
+    rows = CE.objects.filter(purpose="statistics")
+    assert list(with_consent(rows, Purpose.STATISTICS, resident_field="resident_id")) == list(rows)
