@@ -37,7 +37,21 @@ schema = _load_schema().include(
 
 
 @pytest.fixture
-def fuzz_headers(town, new_request):
+def no_connection_recycling():
+    """schemathesis calls the WSGI app directly, whose request_finished signal would close the
+    test's PostgreSQL connection (it is inside the test transaction); keep it open."""
+    from django.core import signals
+    from django.db import close_old_connections
+
+    signals.request_started.disconnect(close_old_connections)
+    signals.request_finished.disconnect(close_old_connections)
+    yield
+    signals.request_started.connect(close_old_connections)
+    signals.request_finished.connect(close_old_connections)
+
+
+@pytest.fixture
+def fuzz_headers(town, new_request, no_connection_recycling):
     req = new_request()
     offer = services.offer_to(req, [town.helpers[0]], by=town.coordinator)[0]
     services.accept_offer(offer, user=town.helpers[0].user)
