@@ -206,3 +206,17 @@ def _register_helpers():
 
 
 _register_helpers()
+
+
+# The directory app's entries live in authz_directory.py (merged the same way).
+def _register_directory():
+    import importlib.util
+    from pathlib import Path
+
+    spec = importlib.util.spec_from_file_location("authz_directory", Path(__file__).with_name("authz_directory.py"))
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    module.register(globals())
+
+
+_register_directory()

@@ -124,15 +124,16 @@ def _objects(t: Tenant, n: int) -> None:
 
 
 def _directory_objects(t: Tenant) -> None:
-    """Directory rows, if that app provides a simple way to make them."""
-    try:
-        from sasaeai.directory.models import Organization
-    except ImportError:  # pragma: no cover
-        return
-    try:
-        t.objects["organization"] = Organization.objects.create(municipality=t.municipality, name="権限サロン")
-    except Exception:  # noqa: BLE001 - the directory model may need more fields; its entries then use kwargs
-        pass
+    """A published, professionals-only resource in area 1 and a pending suggestion for it."""
+    from sasaeai.directory.models import Organization, Service, Suggestion
+
+    m, o = t.municipality, t.objects
+    o["organization"] = Organization.objects.create(municipality=m, name="権限サロンの会")
+    o["service"] = Service.objects.create(municipality=m, organization=o["organization"], area=t.area,
+                                          name="専門職向け相談窓口", category="consultation", visibility="professionals",
+                                          status="published")
+    o["suggestion"] = Suggestion.objects.create(municipality=m, area=t.area, service=o["service"],
+                                                proposed={"name": "新しい名前"}, submitted_by=t.users["resident"])
 
 
 @pytest.fixture

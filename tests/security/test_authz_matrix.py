@@ -176,7 +176,7 @@ def _run(world, client_for, cases, api: bool):
         if entry.query:
             from urllib.parse import urlencode
 
-            url += "?" + urlencode(entry.query)
+            url += "?" + urlencode(entry.query(world) if callable(entry.query) else entry.query)
         body = entry.body(world) if entry.body else None
         lenient = entry.body is None and method != "get"
         for label, role, scope, client in subjects:
