@@ -128,3 +128,22 @@ def test_home_shows_safety_panels_and_nav(town, client_for):
     family_home = client_for(town["proxy"]).get("/")
     assert f"/safety/residents/{town['resident'].pk}/consent/" in family_home.content.decode()
     assert "/safety/my-records/" in family_home.content.decode()
+
+
+def test_helper_on_a_visit_gets_the_emergency_button_and_standards_prompt(town, client_for, make_helper,
+                                                                         make_booking):
+    import datetime as dt
+
+    from django.utils import timezone
+
+    helper = make_helper(town["a"], user=town["helper"])
+    r = town["resident"]
+    make_booking(r, helper, timezone.now() - dt.timedelta(minutes=5), status="in_progress",
+                 checked_in_at=timezone.now() - dt.timedelta(minutes=5))
+    client = client_for(town["helper"])
+    home = client.get("/").content.decode()
+    assert f"/safety/residents/{r.pk}/emergency/" in home
+    record = client.get(f"/safety/residents/{r.pk}/").content.decode()
+    assert f"/safety/residents/{r.pk}/standards/" in record
+    client.post(f"/safety/residents/{r.pk}/standards/", {"agree": "yes"})
+    assert f"/safety/residents/{r.pk}/standards/" not in client.get(f"/safety/residents/{r.pk}/").content.decode()

@@ -77,7 +77,15 @@ def resident_detail(request, resident_id: int):
         if relation != "helper" else None,
         "may_manage": relation in ("self_side", "staff"),
         "may_export": subject.may_handle(request.user, resident),
+        "standards_needed": relation == "helper" and _standards_needed(request.user, resident),
     })
+
+
+def _standards_needed(user, resident) -> bool:
+    from sasaeai.requests.selectors import helper_profile_of
+
+    profile = helper_profile_of(user)
+    return profile is not None and not vetting.has_agreed(profile, resident)
 
 
 # --- consent --------------------------------------------------------------------------------
