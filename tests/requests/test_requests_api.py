@@ -41,7 +41,7 @@ def test_api_journey(town, client_for):
     assert AccessLog.objects.count() == before + 1
     r = _post(helper, f"/api/v1/bookings/{booking_id}/check-out", {})
     assert r.status_code == 400 and r.json()["code"] == "illegal_transition"
-    r = _post(helper, f"/api/v1/bookings/{booking_id}/check-in", {"share_location": True, "lat": 35.66, "lon": 139.33})
+    r = _post(helper, f"/api/v1/bookings/{booking_id}/check-in", {"share_location": True, "lat": 35.66, "lon": 139.33, "agree_standards": True})
     assert r.status_code == 200 and r.json()["location_consent"] is True
     r = _post(helper, f"/api/v1/bookings/{booking_id}/check-out", {})
     assert r.status_code == 200 and r.json()["status"] == "completed"

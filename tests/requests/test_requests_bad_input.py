@@ -175,3 +175,23 @@ def test_one_helper_two_overlapping_offers(town, new_request):
     ob.refresh_from_db()
     assert b.status == RequestStatus.OFFERED and ob.status == OfferStatus.PENDING
     assert Booking.objects.filter(request=b).count() == 0
+
+
+def test_first_visit_needs_the_community_standards(town, new_request):
+    """Issue 5 §5: before the first visit with a new recipient the helper agrees to the
+    community standards; check-in without it is refused and changes nothing."""
+    from sasaeai.safety.models import StandardsAgreement
+
+    req = new_request(starts_at=soon())
+    offer = services.offer_to(req, [town.helpers[0]], by=town.coordinator)[0]
+    booking = services.accept_offer(offer, user=town.helpers[0].user)
+    with pytest.raises(ValidationError) as exc:
+        services.check_in(booking, user=town.helpers[0].user)
+    assert exc.value.code == "standards_not_agreed"
+    booking.refresh_from_db()
+    assert booking.status == BookingStatus.BOOKED and booking.checked_in_at is None
+    assert not StandardsAgreement.objects.exists()
+
+    booking = services.check_in(booking, user=town.helpers[0].user, agree_standards=True)
+    assert booking.status == BookingStatus.IN_PROGRESS
+    assert StandardsAgreement.objects.filter(helper=town.helpers[0], resident=req.recipient).count() == 1

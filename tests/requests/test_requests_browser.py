@@ -53,6 +53,8 @@ def test_family_request_to_reviews(page, live_server, town):
     page.goto(base + "/requests/helper/offers/")
     page.click("button.accept")
     page.wait_for_url("**/requests/bookings/*/")
+    # First visit with this person: the community standards must be agreed at check-in.
+    page.check("#agree-standards")
     page.click("#check-in")
     page.wait_for_selector("#check-out")
     page.click("#check-out")

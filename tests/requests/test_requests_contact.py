@@ -26,7 +26,7 @@ def test_private_window_until_seven_days_after_completion(town, new_request, tim
     helper_user = town.helpers[0].user
     assert not helper_may_see_private(town.helpers[1].user, req)
     assert helper_may_see_private(helper_user, req)
-    booking = services.check_in(booking, user=helper_user)
+    booking = services.check_in(booking, user=helper_user, agree_standards=True)
     booking = services.check_out(booking, user=helper_user)
     time_machine.move_to(booking.completed_at + dt.timedelta(days=6, hours=23))
     assert helper_may_see_private(helper_user, req)
@@ -74,7 +74,7 @@ def test_weekly_request_spawns_next_week(town, new_request):
     start = soon()
     req, booking = _booked(town, new_request, recurrence="weekly",
                            recurrence_until=(start + dt.timedelta(days=20)).date())
-    booking = services.check_in(booking, user=town.helpers[0].user)
+    booking = services.check_in(booking, user=town.helpers[0].user, agree_standards=True)
     services.check_out(booking, user=town.helpers[0].user)
     nxt = HelpRequest.objects.exclude(pk=req.pk).get()
     assert nxt.starts_at == req.starts_at + dt.timedelta(days=7)
@@ -83,7 +83,7 @@ def test_weekly_request_spawns_next_week(town, new_request):
 
 def test_continuity_is_explained(town, new_request):
     req, booking = _booked(town, new_request)
-    booking = services.check_in(booking, user=town.helpers[0].user)
+    booking = services.check_in(booking, user=town.helpers[0].user, agree_standards=True)
     services.check_out(booking, user=town.helpers[0].user)
     nxt = new_request()
     candidates, _ = services.rank_candidates(nxt)

@@ -51,7 +51,7 @@ def test_check_in_out_and_reviews(town, new_request, time_machine):
     with pytest.raises(ValidationError) as exc:
         services.check_out(booking, user=town.helpers[0].user)
     assert exc.value.code == "illegal_transition"
-    booking = services.check_in(booking, user=town.helpers[0].user, lat=35.66, lon=139.33, share_location=True)
+    booking = services.check_in(booking, user=town.helpers[0].user, lat=35.66, lon=139.33, share_location=True, agree_standards=True)
     assert booking.status == BookingStatus.IN_PROGRESS and booking.checked_in_lat == 35.66
     booking = services.check_out(booking, user=town.helpers[0].user)
     assert booking.status == BookingStatus.COMPLETED and booking.checked_out_lat is None
@@ -71,7 +71,7 @@ def test_other_helper_cannot_touch_booking(town, new_request, time_machine):
     booking = services.accept_offer(offer, user=town.helpers[0].user)
     time_machine.move_to(req.starts_at)
     with pytest.raises(PermissionDenied):
-        services.check_in(booking, user=town.helpers[1].user)
+        services.check_in(booking, user=town.helpers[1].user, agree_standards=True)
     booking.refresh_from_db()
     assert booking.status == BookingStatus.BOOKED and booking.checked_in_at is None
 

@@ -95,7 +95,7 @@ def _do(action, req, helper, town):  # noqa: C901 - one branch per action
     intruder = next(h.user for h in town.helpers if h.pk != booking.helper_id)
     actor = booked_user if helper is town.helpers[0] else intruder
     if action == "check_in":
-        return services.check_in(booking, user=actor)
+        return services.check_in(booking, user=actor, agree_standards=True)
     if action == "check_out":
         return services.check_out(booking, user=actor)
     if action == "give_back":

@@ -282,16 +282,16 @@ def rows_for(services) -> list[list[str]]:
         same = [x for x in weekly if first and (x.opens_at, x.closes_at, x.week_of_month) ==
                 (first.opens_at, first.closes_at, first.week_of_month)]
         out.append([
-            str(s.hsds_id), s.name, s.name_kana, cats[s.category], s.area.name,
+            str(s.hsds_id), s.name, s.name_kana, cats.get(s.category, s.category), s.area.name,
             s.organization.name if s.organization_id else "", s.description,
             loc.name if loc else "", loc.address if loc else "", loc.postal_code if loc else "",
             str(loc.lat) if loc else "", str(loc.lon) if loc else "",
             "".join(DAYS[x.weekday] for x in same), str(first.week_of_month or "") if first else "",
             first.opens_at.strftime("%H:%M") if first else "", first.closes_at.strftime("%H:%M") if first else "",
             ("はい" if first.closed_on_holidays else "いいえ") if first else "",
-            "、".join(targets.get(t, t) for t in s.target_list), "、".join(s.tag_list), cost[s.cost],
+            "、".join(targets.get(t, t) for t in s.target_list), "、".join(s.tag_list), cost.get(s.cost, s.cost),
             "" if s.cost_amount is None else str(s.cost_amount), "" if s.capacity is None else str(s.capacity),
-            s.contact_name, s.contact_phone, s.contact_email, vis[s.visibility], status[s.status],
+            s.contact_name, s.contact_phone, s.contact_email, vis.get(s.visibility, s.visibility), status.get(s.status, s.status),
         ])
     return out
 

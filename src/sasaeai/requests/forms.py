@@ -120,6 +120,8 @@ class VisitForm(forms.Form):
     """Check-in / check-out. The browser fills lat/lon only if the helper ticks the box."""
 
     share_location = forms.BooleanField(label=_("Share my location for this visit"), required=False)
+    agree_standards = forms.BooleanField(
+        label=_("I have read the community standards and agree to keep them on this visit"), required=False)
     lat = forms.FloatField(required=False, widget=forms.HiddenInput, min_value=-90, max_value=90)
     lon = forms.FloatField(required=False, widget=forms.HiddenInput, min_value=-180, max_value=180)
 

@@ -31,6 +31,25 @@ def has_matching_consent(resident) -> bool:
     return has_consent(resident, Purpose.MATCHING)
 
 
+def has_agreed_standards(profile, resident) -> bool:
+    from sasaeai.safety import vetting
+
+    return vetting.has_agreed(profile, resident)
+
+
+def ensure_standards_agreed(profile, resident, *, user, agree: bool) -> None:
+    """Before a helper's first visit with a recipient the community standards must be agreed
+    (issue 5 §5): record the agreement when the helper ticks it now, otherwise refuse with
+    code "standards_not_agreed"."""
+    from sasaeai.safety import vetting
+
+    if vetting.has_agreed(profile, resident):
+        return
+    if not agree:
+        vetting.require_agreement(profile, resident)
+    vetting.agree(profile, resident, by=user)
+
+
 def record_access(request_or_user, resident, fields, purpose: str) -> None:
     from sasaeai.safety.audit import record_access as record
 

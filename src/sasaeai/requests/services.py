@@ -14,7 +14,12 @@ from django.utils.translation import gettext as _
 from sasaeai.helpers.categories import Category, required_qualifications
 
 from . import selectors
-from .integrations import notify_later, record_rating, require_matching_consent
+from .integrations import (
+    ensure_standards_agreed,
+    notify_later,
+    record_rating,
+    require_matching_consent,
+)
 from .models import (
     BOOKED_STATES,
     LIVE_BOOKING_STATUSES,
@@ -495,8 +500,9 @@ def _location(lat, lon, consent: bool):
 
 @transaction.atomic
 def check_in(booking: Booking, *, user, lat: float | None = None, lon: float | None = None,
-             share_location: bool = False) -> Booking:
-    """チェックイン: booked → in_progress. The location is kept only if the helper agrees."""
+             share_location: bool = False, agree_standards: bool = False) -> Booking:
+    """チェックイン: booked → in_progress. The location is kept only if the helper agrees.
+    The first visit with a recipient needs the community standards agreed (here or before)."""
     booking = _own_booking(booking, user)
     req = _lock(booking.request)
     if booking.status != BookingStatus.BOOKED:
@@ -506,6 +512,7 @@ def check_in(booking: Booking, *, user, lat: float | None = None, lon: float | N
     if now < booking.starts_at - CHECK_IN_EARLY:
         raise ValidationError(_("It is too early to check in; you can check in from one hour before the start."),
                               code="too_early")
+    ensure_standards_agreed(booking.helper, req.recipient, user=user, agree=agree_standards)
     _set_status(req, RequestStatus.IN_PROGRESS)
     booking.checked_in_lat, booking.checked_in_lon = _location(lat, lon, share_location)
     booking.location_consent = bool(share_location and booking.checked_in_lat is not None)

@@ -36,7 +36,7 @@ from .forms import (
     ReviewForm,
     VisitForm,
 )
-from .integrations import has_matching_consent, record_access
+from .integrations import has_agreed_standards, has_matching_consent, record_access
 from .models import (
     Booking,
     BookingStatus,
@@ -555,6 +555,8 @@ def booking_detail(request, booking_id: int):
         "booking": booking, "req": req, "private": private, "visit_form": VisitForm(),
         "review": review, "review_form": ReviewForm() if booking.status == BookingStatus.COMPLETED and not review else None,
         "reason_form": ReasonForm(),
+        "standards_needed": booking.status == BookingStatus.BOOKED
+        and not has_agreed_standards(booking.helper, req.recipient),
     })
 
 
@@ -565,8 +567,10 @@ def _visit(request, booking_id: int, fn_name: str, success: str):
         messages.error(request, _("The location is not valid."))
         return redirect("requests:booking", booking_id=booking.pk)
     fn = getattr(services, fn_name)
+    extra = {"agree_standards": form.cleaned_data["agree_standards"]} if fn_name == "check_in" else {}
     _attempt(request, lambda: fn(booking, user=request.user, lat=form.cleaned_data["lat"],
-                                 lon=form.cleaned_data["lon"], share_location=form.cleaned_data["share_location"]),
+                                 lon=form.cleaned_data["lon"], share_location=form.cleaned_data["share_location"],
+                                 **extra),
              success)
     return redirect("requests:booking", booking_id=booking.pk)
 

@@ -154,6 +154,7 @@ class BookingOut(Schema):
 
 class VisitIn(Schema):
     share_location: bool = False
+    agree_standards: bool = Field(False, description="Agree to the community standards (needed before the first visit with a recipient)")
     lat: float | None = Field(None, ge=-90, le=90)
     lon: float | None = Field(None, ge=-180, le=180)
 
@@ -467,7 +468,8 @@ def get_booking(request, booking_id: int):
 @router.post("/bookings/{booking_id}/check-in", response=responses(200, BookingOut))
 def check_in(request, booking_id: int, payload: VisitIn):
     return services.check_in(_own_booking(request, booking_id), user=request.user, lat=payload.lat,
-                             lon=payload.lon, share_location=payload.share_location)
+                             lon=payload.lon, share_location=payload.share_location,
+                             agree_standards=payload.agree_standards)
 
 
 @router.post("/bookings/{booking_id}/check-out", response=responses(200, BookingOut))
