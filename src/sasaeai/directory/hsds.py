@@ -20,6 +20,7 @@ derived deterministically (uuid5), so export → import → export reproduces th
 from __future__ import annotations
 
 import csv
+import gzip
 import io
 import json
 import uuid
@@ -72,17 +73,29 @@ def uid(*parts) -> str:
     return str(uuid.uuid5(NS, ":".join(str(p) for p in parts)))
 
 
+#: Minified, gzip-compressed copies of the two HSDS files the exchange needs (CC BY-SA 4.0,
+#: see data/hsds/README.md), so validation works without ../shared/hsds.
+PACKAGED_HSDS = Path(__file__).resolve().parent / "data" / "hsds"
+
+
 def hsds_dir() -> Path:
+    """SASAEAI_HSDS_DIR if set, else ../shared/hsds next to the checkout, else the packaged copy."""
     configured = getattr(settings, "SASAEAI_HSDS_DIR", None)
-    return Path(configured) if configured else Path(settings.REPO_DIR).parent / "shared" / "hsds"
+    if configured:
+        return Path(configured)
+    shared = Path(settings.REPO_DIR).parent / "shared" / "hsds"
+    return shared if (shared / "datapackage.json").exists() else PACKAGED_HSDS
 
 
 @lru_cache(maxsize=4)
 def _load(relative: str) -> dict | None:
     path = hsds_dir() / relative
-    if not path.exists():
-        return None
-    return json.loads(path.read_text(encoding="utf-8"))
+    if path.exists():
+        return json.loads(path.read_text(encoding="utf-8"))
+    packed = path.with_name(path.name + ".gz")
+    if packed.exists():
+        return json.loads(gzip.decompress(packed.read_bytes()).decode("utf-8"))
+    return None
 
 
 def service_schema() -> dict | None:
