@@ -1,53 +1,16 @@
 """Concurrent accepts on PostgreSQL with real parallel transactions (threads, one connection
 each). SQLite serialises writers, so these run on PostgreSQL only."""
 
-import threading
-
 import pytest
-from django.core.exceptions import ValidationError
-from django.db import connection, connections
 
 from sasaeai.requests import services
 from sasaeai.requests.models import Booking, BookingSlot, Offer, OfferStatus
+from tests.concurrency import postgres_only, race  # noqa: F401 - fixture
 
 from .conftest import make_helper, tomorrow_at
 
-pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
-
-
-@pytest.fixture(autouse=True)
-def _postgres_only():
-    if connection.vendor != "postgresql":
-        pytest.skip("needs PostgreSQL (DATABASE_URL=postgres://…)")
-
-
-def _race(calls):
-    """Run callables at the same moment in threads; return (results, errors)."""
-    barrier = threading.Barrier(len(calls))
-    results, errors = [], []
-    lock = threading.Lock()
-
-    def run(fn):
-        try:
-            barrier.wait()
-            out = fn()
-            with lock:
-                results.append(out)
-        except ValidationError as exc:
-            with lock:
-                errors.append(exc.code)
-        except Exception as exc:  # noqa: BLE001 - recorded and asserted below
-            with lock:
-                errors.append(repr(exc))
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=run, args=(fn,)) for fn in calls]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    return results, errors
+pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True),
+              pytest.mark.usefixtures("postgres_only")]
 
 
 def test_fifty_helpers_accept_one_request_at_once(town, new_request):
@@ -55,7 +18,7 @@ def test_fifty_helpers_accept_one_request_at_once(town, new_request):
     req = new_request()
     offers = services.offer_to(req, helpers, by=town.coordinator)
     assert len(offers) == 50
-    results, errors = _race([lambda o=o: services.accept_offer(o, user=o.helper.user) for o in offers])
+    results, errors = race([lambda o=o: services.accept_offer(o, user=o.helper.user) for o in offers])
     assert len(results) == 1, errors
     assert Booking.objects.filter(request=req).count() == 1
     assert all(code in {"already_booked", "offer_withdrawn"} for code in errors), errors
@@ -70,7 +33,7 @@ def test_one_helper_accepts_two_overlapping_offers_at_once(town, new_request):
         b = new_request(starts_at=tomorrow_at(9 + 2 * _round), duration_minutes=60)
         oa = services.offer_to(a, [helper], by=town.coordinator)[0]
         ob = services.offer_to(b, [helper], by=town.coordinator)[0]
-        results, errors = _race([lambda oa=oa: services.accept_offer(oa, user=helper.user),
+        results, errors = race([lambda oa=oa: services.accept_offer(oa, user=helper.user),
                                  lambda ob=ob: services.accept_offer(ob, user=helper.user)])
         assert len(results) == 1 and errors == ["double_booked"], (results, errors)
         assert Booking.objects.filter(request__in=[a, b]).count() == 1
