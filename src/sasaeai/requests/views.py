@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from sasaeai.accounts.phone import mask_phone, normalize_phone
+from sasaeai.helpers.models import HelperProfile
 from sasaeai.residents.selectors import residents_acted_for, residents_for_staff
 from sasaeai.tenancy.models import STAFF_ROLES, Area, Municipality
 from sasaeai.tenancy.selectors import municipality_ids
@@ -230,8 +231,6 @@ def detail(request, pk: int):
     helpers_to_talk = []
     if recipient_side or manage:
         ids = set(req.offers.values_list("helper_id", flat=True)) | set(req.bookings.values_list("helper_id", flat=True))
-        from sasaeai.helpers.models import HelperProfile
-
         helpers_to_talk = list(HelperProfile.objects.filter(pk__in=ids).select_related("user"))
     elif profile and services.may_message(user, req, profile):
         helpers_to_talk = [profile]
@@ -266,15 +265,18 @@ def publish(request, pk: int):
     return redirect("requests:detail", pk=pk)
 
 
+def _helper_in(municipality_id: int, helper_id: int) -> HelperProfile:
+    """A helper of the same municipality, or 404 (ids from forms are never trusted)."""
+    return get_object_or_404(HelperProfile, pk=helper_id, municipality_id=municipality_id)
+
+
 @login_required
 @require_POST
 def send_message(request, pk: int):
     req = _visible_request(request, pk)
     form = MessageForm(request.POST)
     if form.is_valid():
-        from sasaeai.helpers.models import HelperProfile
-
-        helper = get_object_or_404(HelperProfile, pk=form.cleaned_data["helper"], municipality_id=req.municipality_id)
+        helper = _helper_in(req.municipality_id, form.cleaned_data["helper"])
         _attempt(request, lambda: services.send_message(req, user=request.user, helper=helper,
                                                         body=form.cleaned_data["body"]), _("Message sent."))
     else:
@@ -288,9 +290,7 @@ def introduction(request, pk: int):
     req = _visible_request(request, pk)
     form = IntroductionForm(request.POST)
     if form.is_valid():
-        from sasaeai.helpers.models import HelperProfile
-
-        helper = get_object_or_404(HelperProfile, pk=form.cleaned_data["helper"], municipality_id=req.municipality_id)
+        helper = _helper_in(req.municipality_id, form.cleaned_data["helper"])
         at = dt.datetime.combine(form.cleaned_data["date"], form.cleaned_data["time"], tzinfo=TOKYO)
         _attempt(request, lambda: services.propose_introduction(
             req, user=request.user, helper=helper, mode=form.cleaned_data["mode"], scheduled_at=at),
@@ -318,8 +318,6 @@ def answer_introduction(request, pk: int, intro_id: int):
 @require_POST
 def offer(request, pk: int):
     req = _managed_request(request, pk)
-    from sasaeai.helpers.models import HelperProfile
-
     if request.POST.get("top"):
         try:
             n = max(1, min(20, int(request.POST["top"])))
@@ -442,10 +440,7 @@ def run_edit(request, run_id: int, line_id: int):
     helper = None
     value = request.POST.get("helper", "")
     if value:
-        from sasaeai.helpers.models import HelperProfile
-
-        helper = get_object_or_404(HelperProfile, pk=int(value) if value.isdigit() else 0,
-                                   municipality_id=run.municipality_id)
+        helper = _helper_in(run.municipality_id, int(value) if value.isdigit() else 0)
     _attempt(request, lambda: services.edit_line(line, by=request.user, helper=helper), _("The proposal was changed."))
     return redirect("requests:run", run_id=run.pk)
 
