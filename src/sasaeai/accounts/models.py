@@ -12,6 +12,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from .phone import normalize_phone
 
@@ -53,7 +54,7 @@ class User(AbstractBaseUser, PermissionsMixin):
 
     email = models.EmailField(_("email address"), unique=True, null=True, blank=True)
     phone = models.CharField(_("phone number"), max_length=15, unique=True, null=True, blank=True)
-    display_name = models.CharField(_("name"), max_length=100)
+    display_name = models.CharField(pgettext_lazy("person", "name"), max_length=100)
     furigana = models.CharField(_("furigana"), max_length=100, blank=True)
     birth_date = models.DateField(_("date of birth"), null=True, blank=True)
     preferred_language = models.CharField(

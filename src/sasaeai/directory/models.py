@@ -15,6 +15,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from sasaeai.tenancy.models import Area, Municipality
 
@@ -403,7 +404,7 @@ class ChangeRecord(models.Model):
     action = models.CharField(_("action"), max_length=12, choices=Action.choices)
     changes = models.JSONField(_("changes"), default=dict)  # {field: [old, new]}
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True,
-                             related_name="+", verbose_name=_("by"))
+                             related_name="+", verbose_name=pgettext_lazy("changed by", "by"))
     suggestion = models.ForeignKey(Suggestion, on_delete=models.SET_NULL, null=True, blank=True,
                                    related_name="+")
     created_at = models.DateTimeField(_("when"), default=timezone.now)

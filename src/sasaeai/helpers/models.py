@@ -6,6 +6,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from sasaeai.tenancy.models import Area, Municipality
 
@@ -192,7 +193,7 @@ class HelperQualification(models.Model):
     )
     certificate_number = models.CharField(_("certificate number"), max_length=50, blank=True)
     obtained_on = models.DateField(_("obtained on"), null=True, blank=True)
-    expires_on = models.DateField(_("valid until"), null=True, blank=True)
+    expires_on = models.DateField(pgettext_lazy("qualification", "valid until"), null=True, blank=True)
     submitted_at = models.DateTimeField(_("submitted at"), auto_now_add=True)
     reviewed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
@@ -303,7 +304,7 @@ class HelperRating(models.Model):
                                 verbose_name=_("helper"))
     stars = models.PositiveSmallIntegerField(_("stars"), validators=[MinValueValidator(1), MaxValueValidator(5)])
     tags = models.JSONField(_("tags"), default=list, blank=True)
-    source = models.CharField(_("source"), max_length=64, blank=True,
+    source = models.CharField(pgettext_lazy("rating source", "source"), max_length=64, blank=True,
                               help_text=_("What the rating came from, e.g. review:42 (unique per helper)."))
     created_at = models.DateTimeField(_("rated at"), auto_now_add=True)
 
@@ -342,7 +343,7 @@ class HelperEvent(models.Model):
                                 verbose_name=_("helper"))
     kind = models.CharField(_("event"), max_length=32, choices=Kind.choices)
     by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
-                           related_name="+", verbose_name=_("by"))
+                           related_name="+", verbose_name=pgettext_lazy("done by", "by"))
     reason = models.TextField(_("reason"), blank=True)
     at = models.DateTimeField(_("at"), auto_now_add=True)
 

@@ -3,6 +3,7 @@
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class Channel(models.TextChoices):
@@ -28,7 +29,7 @@ class Notification(models.Model):
     """
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications",
-                             verbose_name=_("recipient"))
+                             verbose_name=pgettext_lazy("notification", "recipient"))
     kind = models.CharField(_("kind"), max_length=64)
     channel = models.CharField(_("channel"), max_length=10, choices=Channel.choices)
     context = models.JSONField(_("context"), default=dict, blank=True)

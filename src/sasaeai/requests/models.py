@@ -16,6 +16,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from sasaeai.helpers.categories import Category
 from sasaeai.tenancy.models import LATITUDE, LONGITUDE
@@ -215,7 +216,7 @@ class Offer(models.Model):
                                verbose_name=_("helper"))
     status = models.CharField(_("status"), max_length=10, choices=OfferStatus.choices,
                               default=OfferStatus.PENDING, db_index=True)
-    source = models.CharField(_("source"), max_length=8, choices=OfferSource.choices,
+    source = models.CharField(pgettext_lazy("offer source", "source"), max_length=8, choices=OfferSource.choices,
                               default=OfferSource.MANUAL)
     offered_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True,
                                    blank=True, related_name="+", verbose_name=_("offered by"))
@@ -353,7 +354,7 @@ class ReviewTag(models.TextChoices):
     LATE = "late", _("Late")
     NO_SHOW = "no_show", _("Did not come")
     EXCELLENT = "excellent", _("Excellent")
-    KIND = "kind", _("Kind")
+    KIND = "kind", pgettext_lazy("review tag", "Kind")
     PUNCTUAL = "punctual", _("Punctual")
     CAREFUL = "careful", _("Careful")
     GOOD_TALK = "good_talk", _("Good company")

@@ -1,5 +1,6 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from sasaeai.residents.models import ProxyRelation
 
@@ -31,7 +32,7 @@ class StaffConsentForm(ConsentForm):
 
 class ContactForm(forms.Form):
     kind = forms.ChoiceField(label=_("Kind"), choices=ContactKind.choices)
-    name = forms.CharField(label=_("Name"), max_length=100)
+    name = forms.CharField(label=pgettext_lazy("person", "Name"), max_length=100)
     relation = forms.CharField(label=_("Relation"), max_length=40, required=False)
     phone = forms.CharField(label=_("Phone number"), max_length=20,
                             widget=forms.TextInput(attrs={"type": "tel", "autocomplete": "off"}))

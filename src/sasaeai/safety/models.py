@@ -6,6 +6,7 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from sasaeai.residents.models import ProxyRelation, Resident
 
@@ -93,7 +94,7 @@ class AccessLog(AppendOnlyModel):
     only — never the values. Append-only (model, queryset and, on PostgreSQL, a trigger)."""
 
     class Channel(models.TextChoices):
-        PAGE = "page", _("Web page")
+        PAGE = "page", pgettext_lazy("access channel", "Web page")
         API = "api", _("API")
         EXPORT = "export", _("Export")
         SYSTEM = "system", _("System (notification, background task)")
@@ -191,7 +192,7 @@ class EmergencyContact(models.Model):
                              verbose_name=_("emergency plan"))
     order = models.PositiveSmallIntegerField(_("order"))
     kind = models.CharField(_("kind"), max_length=16, choices=ContactKind.choices)
-    name = models.CharField(_("name"), max_length=100)
+    name = models.CharField(pgettext_lazy("person", "name"), max_length=100)
     relation = models.CharField(_("relation"), max_length=40, blank=True)
     phone = models.CharField(_("phone number"), max_length=20)
     #: When the contact has an account, they are notified and can acknowledge in the app.
@@ -403,7 +404,7 @@ class IncidentUpdate(models.Model):
     incident = models.ForeignKey(Incident, on_delete=models.CASCADE, related_name="updates",
                                  verbose_name=_("incident"))
     by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+",
-                           verbose_name=_("by"))
+                           verbose_name=pgettext_lazy("recorded by", "by"))
     status = models.CharField(_("new status"), max_length=14, choices=IncidentStatus.choices)
     note = models.TextField(_("note"), max_length=2000)
     at = models.DateTimeField(_("when"), default=timezone.now)
