@@ -2,7 +2,8 @@
 
 import logging
 
-from django.core.exceptions import ObjectDoesNotExist, PermissionDenied
+from django.conf import settings
+from django.core.exceptions import ObjectDoesNotExist, PermissionDenied, RequestDataTooBig
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
 from django.utils.translation import gettext as _
@@ -76,6 +77,11 @@ def install(api) -> None:
     @api.exception_handler(ObjectDoesNotExist)
     def _does_not_exist(request, exc):
         return respond(request, 404, "not_found", _("Not found."))
+
+    @api.exception_handler(RequestDataTooBig)
+    def _too_large(request, exc):
+        return respond(request, 413, "too_large", _("What was sent is too large (at most %(mb)s MB).")
+                       % {"mb": settings.DATA_UPLOAD_MAX_MEMORY_SIZE // (1024 * 1024)})
 
     @api.exception_handler(HttpError)
     def _http_error(request, exc: HttpError):

@@ -5,6 +5,7 @@ from ninja import NinjaAPI
 
 from . import errors, routers
 from .auth import AUTH
+from .bounds import bound_integers
 
 
 def build_api() -> NinjaAPI:
@@ -25,6 +26,7 @@ def build_api() -> NinjaAPI:
         module = import_module(f"{routers.__name__}.{info.name}")
         if hasattr(module, "router"):
             api.add_router(getattr(module, "PREFIX", ""), module.router)
+    bound_integers(api)
     return api
 
 

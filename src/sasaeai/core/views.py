@@ -1,3 +1,4 @@
+from django.core.exceptions import RequestDataTooBig
 from django.db import connection
 from django.http import HttpResponseServerError, JsonResponse
 from django.shortcuts import render
@@ -34,6 +35,8 @@ def healthz(request):
 
 
 def error_400(request, exception=None):
+    if isinstance(exception, RequestDataTooBig):  # a multipart form past the size limit
+        return render(request, "core/error.html", {"status": 413}, status=413)
     return render(request, "core/error.html", {"status": 400}, status=400)
 
 
