@@ -1,3 +1,4 @@
+import copy
 import pkgutil
 from importlib import import_module
 
@@ -8,8 +9,21 @@ from .auth import AUTH
 from .bounds import bound_integers
 
 
+class SasaeaiAPI(NinjaAPI):
+    """The schema is built once per process and path prefix (it took seconds per call, and six
+    parallel calls held up /healthz): routers are fixed when the process starts."""
+
+    def get_openapi_schema(self, *, path_prefix=None, path_params=None):
+        if path_prefix is None:
+            path_prefix = self.get_root_path(path_params or {})
+        cache = self.__dict__.setdefault("_schema_cache", {})
+        if path_prefix not in cache:
+            cache[path_prefix] = super().get_openapi_schema(path_prefix=path_prefix)
+        return copy.deepcopy(cache[path_prefix])
+
+
 def build_api() -> NinjaAPI:
-    api = NinjaAPI(
+    api = SasaeaiAPI(
         title="Sasaeai API",
         version="1",
         description=(

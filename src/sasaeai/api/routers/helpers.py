@@ -178,12 +178,16 @@ class IdentityIn(Schema):
     document: str = Field(..., max_length=20)
 
 
-class ReviewIn(Schema):
+class VettingDecisionIn(Schema):
+    """A coordinator's decision on a qualification or an identity check."""
+
     approve: bool
     note: str = Field("", max_length=300)
 
 
-class ReasonIn(Schema):
+class VettingReasonIn(Schema):
+    """Why a helper is suspended, reinstated or a flag cleared (the service's limits)."""
+
     reason: str = Field(..., min_length=3, max_length=2000)
 
 
@@ -331,7 +335,7 @@ def pending_qualifications(request):
 
 @router.post("/qualifications/{qualification_id}/review", response=responses(200, QualificationOut),
              summary="Verify or reject a qualification")
-def review_qualification(request, qualification_id: int, payload: ReviewIn):
+def review_qualification(request, qualification_id: int, payload: VettingDecisionIn):
     _require_reviewer(request)
     qualification = get_object_or_404(
         HelperQualification.objects.filter(profile__in=selectors.profiles_for_staff(request.user)),
@@ -351,20 +355,20 @@ def helper_qualifications(request, profile_id: int):
 
 
 @router.post("/{profile_id}/identity/review", response=responses(200, StaffProfileOut))
-def review_identity(request, profile_id: int, payload: ReviewIn):
+def review_identity(request, profile_id: int, payload: VettingDecisionIn):
     return services.review_identity(_staff_profile(request, profile_id), request.user, payload.approve, payload.note)
 
 
 @router.post("/{profile_id}/suspend", response=responses(200, StaffProfileOut), summary="Suspend a helper")
-def suspend(request, profile_id: int, payload: ReasonIn):
+def suspend(request, profile_id: int, payload: VettingReasonIn):
     return services.suspend_audited(_staff_profile(request, profile_id), request.user, payload.reason)
 
 
 @router.post("/{profile_id}/reinstate", response=responses(200, StaffProfileOut), summary="Reinstate a helper")
-def reinstate(request, profile_id: int, payload: ReasonIn):
+def reinstate(request, profile_id: int, payload: VettingReasonIn):
     return services.reinstate_audited(_staff_profile(request, profile_id), request.user, payload.reason)
 
 
 @router.post("/{profile_id}/clear-flag", response=responses(200, StaffProfileOut), summary="Clear a helper's flag")
-def clear_flag(request, profile_id: int, payload: ReasonIn):
+def clear_flag(request, profile_id: int, payload: VettingReasonIn):
     return services.clear_flag(_staff_profile(request, profile_id), request.user, payload.reason)

@@ -103,7 +103,9 @@ class RequestIn(Schema):
     draft: bool = False
 
 
-class ReasonIn(Schema):
+class RequestReasonIn(Schema):
+    """Why a request is cancelled or disputed, or a booking given back."""
+
     reason: str = Field(..., min_length=1, max_length=300)
 
 
@@ -159,7 +161,9 @@ class VisitIn(Schema):
     lon: float | None = Field(None, ge=-180, le=180)
 
 
-class ReviewIn(Schema):
+class BookingReviewIn(Schema):
+    """A review after a completed visit (either side)."""
+
     stars: int = Field(..., ge=1, le=5)
     comment: str = Field("", max_length=2000)
     tags: list[str] = Field(default_factory=list, max_length=10)
@@ -330,13 +334,13 @@ def publish(request, request_id: int):
 
 
 @router.post("/requests/{request_id}/cancel", response=responses(200, RequestOut))
-def cancel(request, request_id: int, payload: ReasonIn):
+def cancel(request, request_id: int, payload: RequestReasonIn):
     req = services.cancel_request(_visible(request, request_id), user=request.user, reason=payload.reason)
     return _request_out(request, req, with_private=False)
 
 
 @router.post("/requests/{request_id}/dispute", response=responses(200, RequestOut))
-def dispute(request, request_id: int, payload: ReasonIn):
+def dispute(request, request_id: int, payload: RequestReasonIn):
     req = services.dispute(_visible(request, request_id), user=request.user, reason=payload.reason)
     return _request_out(request, req, with_private=False)
 
@@ -479,7 +483,7 @@ def check_out(request, booking_id: int, payload: VisitIn):
 
 
 @router.post("/bookings/{booking_id}/give-back", response=responses(200, BookingOut))
-def give_back(request, booking_id: int, payload: ReasonIn):
+def give_back(request, booking_id: int, payload: RequestReasonIn):
     return services.helper_cancel(_own_booking(request, booking_id), user=request.user, reason=payload.reason)
 
 
@@ -492,7 +496,7 @@ def no_show(request, booking_id: int):
 
 @router.post("/bookings/{booking_id}/reviews", response=responses(201, ReviewOut),
              summary="Review a completed visit (either side)")
-def post_review(request, booking_id: int, payload: ReviewIn):
+def post_review(request, booking_id: int, payload: BookingReviewIn):
     booking = get_object_or_404(Booking.objects.filter(request__in=selectors.requests_visible_to(request.user)),
                                 pk=booking_id)
     return 201, services.review(booking, user=request.user, stars=payload.stars, comment=payload.comment,
