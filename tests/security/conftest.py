@@ -103,6 +103,20 @@ def _objects(t: Tenant, n: int) -> None:
                                           key_box=f"キーボックス{n}番", notes=f"依頼の注意{n}点")
     o["open_request"] = open_req
     o["offer"] = Offer.objects.create(request=open_req, helper=profile, status="pending", offered_by=u["coordinator_l2"])
+    # Another helper's booking on a request first offered to the matrix's helper too: that offer
+    # was withdrawn when the other helper accepted, so the matrix's helper must not read it.
+    other_helper = User.objects.create(email=f"authz-other-helper{n}@example.test", display_name="別の担い手")
+    other_profile = HelperProfile.objects.create(user=other_helper, municipality=m, area=t.area, home_lat=35.41,
+                                                 home_lon=139.41, identity_status=IdentityStatus.VERIFIED,
+                                                 identity_verified_at=now, skills=["housework"])
+    taken = HelpRequest.objects.create(municipality=m, area=t.area, recipient=resident, created_by=u["proxy"],
+                                       entered_by="proxy", category="housework", title="窓ふき",
+                                       starts_at=now + dt.timedelta(days=4), duration_minutes=60, status="booked")
+    Offer.objects.create(request=taken, helper=profile, status="withdrawn", offered_by=u["coordinator_l2"])
+    Offer.objects.create(request=taken, helper=other_profile, status="accepted", offered_by=u["coordinator_l2"])
+    o["withdrawn_booking"] = Booking.objects.create(
+        request=taken, helper=other_profile, municipality=m, starts_at=taken.starts_at,
+        ends_at=taken.starts_at + dt.timedelta(minutes=60), status="booked")
     run = MatchingRun.objects.create(municipality=m, area=t.area, day=(now + dt.timedelta(days=2)).date(),
                                      created_by=u["coordinator_l2"])
     o["run"] = run

@@ -98,6 +98,18 @@ def requests_visible_to(user) -> QuerySet[HelpRequest]:
     )
 
 
+def bookings_visible_to(user) -> QuerySet[Booking]:
+    """Bookings the user may read: staff in scope, the recipient's side, and the booked helper —
+    not a helper who was only offered the request (their offer was withdrawn when it was booked)."""
+    if not getattr(user, "is_authenticated", False):
+        return Booking.objects.none()
+    profile = helper_profile_of(user)
+    condition = Q(request__in=staff_requests(user).values("pk")) | Q(request__in=own_requests(user).values("pk"))
+    if profile is not None:
+        condition |= Q(helper=profile)
+    return Booking.objects.filter(condition)
+
+
 def can_manage(user, req: HelpRequest) -> bool:
     return covers_area(user, req.municipality_id, req.area_id, COORDINATING_ROLES)
 

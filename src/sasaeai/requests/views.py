@@ -600,7 +600,7 @@ def give_back(request, booking_id: int):
 def review(request, booking_id: int):
     """Both sides review through this one endpoint; the service decides the direction."""
     booking = get_object_or_404(
-        Booking.objects.filter(request__in=selectors.requests_visible_to(request.user)), pk=booking_id)
+        selectors.bookings_visible_to(request.user), pk=booking_id)
     form = ReviewForm(request.POST)
     if form.is_valid():
         _attempt(request, lambda: services.review(booking, user=request.user, stars=form.cleaned_data["stars"],

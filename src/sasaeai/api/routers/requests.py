@@ -277,7 +277,7 @@ def _offer_out(request, o: Offer) -> dict:
 
 def _own_booking(request, booking_id: int) -> Booking:
     profile = selectors.helper_profile_of(request.user)
-    booking = get_object_or_404(Booking.objects.filter(request__in=selectors.requests_visible_to(request.user)),
+    booking = get_object_or_404(selectors.bookings_visible_to(request.user),
                                 pk=booking_id)
     if profile is None or booking.helper_id != profile.pk:
         raise ApiError(403, "not_your_booking", str(texts.NOT_YOUR_BOOKING))
@@ -465,7 +465,7 @@ def my_bookings(request, day: dt.date | None = None):
 
 @router.get("/bookings/{booking_id}", response=responses(200, BookingOut))
 def get_booking(request, booking_id: int):
-    return get_object_or_404(Booking.objects.filter(request__in=selectors.requests_visible_to(request.user)),
+    return get_object_or_404(selectors.bookings_visible_to(request.user),
                              pk=booking_id)
 
 
@@ -497,7 +497,7 @@ def no_show(request, booking_id: int):
 @router.post("/bookings/{booking_id}/reviews", response=responses(201, ReviewOut),
              summary="Review a completed visit (either side)")
 def post_review(request, booking_id: int, payload: BookingReviewIn):
-    booking = get_object_or_404(Booking.objects.filter(request__in=selectors.requests_visible_to(request.user)),
+    booking = get_object_or_404(selectors.bookings_visible_to(request.user),
                                 pk=booking_id)
     return 201, services.review(booking, user=request.user, stars=payload.stars, comment=payload.comment,
                                 tags=payload.tags)
