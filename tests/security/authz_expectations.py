@@ -145,7 +145,7 @@ API: dict[str, E] = {
     "safety_put_plan": E(CARE_STAFF | RECIPIENT_SIDE, method="put",
                          body=_json(notes="", hospital="", contacts=[
                              {"kind": "family", "name": "権限二郎", "phone": "09011110000"}])),
-    "safety_get_guidance": E(EVERYONE_LOGGED_IN, OTHER_ALL),
+    "safety_get_guidance": E(EVERYONE, OTHER_ALL, note="public: the 119 guidance is for anyone"),
     "safety_raise_emergency": E(CARE_STAFF | RECIPIENT_SIDE | {"helper"}, method="post",
                                 body=lambda w: {"resident_id": _a(w, "resident"), "called_119": True}),
     "safety_list_emergencies": E(EVERYONE_LOGGED_IN, OTHER_ALL),

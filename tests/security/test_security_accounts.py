@@ -51,7 +51,22 @@ def test_csrf_is_enforced_on_pages_and_session_api(make_user, make_municipality)
     client = Client(enforce_csrf_checks=True)
     client.force_login(user)
     assert client.post("/safety/recover/", {}).status_code == 403
-    assert client.post("/api/v1/safety/emergencies", "{}", content_type="application/json").status_code in (401, 403)
+    response = client.post("/api/v1/safety/emergencies", "{}", content_type="application/json")
+    assert response.status_code == 403 and response.json()["code"] == "http_error"  # CSRF check failed
+
+
+def test_anonymous_api_writes_answer_401_not_a_csrf_refusal():
+    """docs/security.md: the API answers 401 without a session or bearer token."""
+    client = Client(enforce_csrf_checks=True)
+    for path in ("/api/v1/safety/emergencies", "/api/v1/requests", "/api/v1/notifications/read"):
+        response = client.post(path, "{}", content_type="application/json")
+        assert response.status_code == 401, (path, response.content)
+        assert response.json()["code"] == "not_authenticated"
+
+
+def test_the_119_guidance_is_public_as_documented():
+    response = Client().get("/api/v1/safety/emergency-guidance")
+    assert response.status_code == 200 and response.json()["guidance_119"]
 
 
 @pytest.mark.parametrize("password, code", [

@@ -17,7 +17,14 @@ def _two_factor_refused():
 
 
 class SessionWithTwoFactor(SessionAuth):
-    """The logged-in browser session; CSRF is checked on unsafe methods."""
+    """The logged-in browser session; CSRF is checked on unsafe methods of a logged-in session.
+    Without a logged-in session there is nothing for a forged request to ride on: the caller is
+    simply not authenticated (401), as the docs say, rather than refused for CSRF (403)."""
+
+    def _get_key(self, request):
+        if not getattr(getattr(request, "user", None), "is_authenticated", False):
+            return None
+        return super()._get_key(request)
 
     def authenticate(self, request, key):
         user = request.user

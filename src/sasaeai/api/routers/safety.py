@@ -208,7 +208,8 @@ class GuidanceOut(Schema):
     guidance_119: list[str]
 
 
-@router.get("/emergency-guidance", response=responses(200, GuidanceOut), summary="119 guidance shown first")
+@router.get("/emergency-guidance", auth=None, response=responses(200, GuidanceOut),
+            summary="119 guidance shown first (public: anyone may need it)")
 def get_guidance(request):
     return {"guidance_119": emergency.guidance()}
 
