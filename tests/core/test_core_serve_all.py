@@ -227,3 +227,39 @@ def test_no_orphans_even_when_the_supervisor_is_killed(tmp_path):
         proc.send_signal(sig)
         assert proc.wait(timeout=20) == expected
         _wait(lambda pids=pids: not any(_alive(p) for p in pids), 10, f"children gone after {sig.name}")
+
+
+def test_run_monitors_loop_survives_a_failed_round(monkeypatch):
+    """Under serve_all a crashed monitor would stop the whole unit: one failed round (e.g. the
+    database briefly locked) is logged by type and the loop goes on."""
+    import io
+    import types
+
+    from django.core.management import call_command
+
+    from sasaeai.safety.management.commands import run_monitors as command
+
+    rounds = []
+
+    class Stop(Exception):
+        pass
+
+    def flaky(now=None):
+        rounds.append(now)
+        if len(rounds) == 1:
+            raise RuntimeError("database is locked")
+        return {"escalated": 0, "no_check_in": 0, "no_check_out": 0}
+
+    def sleep(_seconds):
+        if len(rounds) >= 2:
+            raise Stop
+
+    monkeypatch.setattr(command, "run_monitors_now", flaky)
+    monkeypatch.setattr(command, "time", types.SimpleNamespace(sleep=sleep))
+    out = io.StringIO()
+    with pytest.raises(Stop):
+        call_command("run_monitors", "--loop", "1", stdout=out)
+    assert len(rounds) == 2 and "escalated=0" in out.getvalue()
+    monkeypatch.setattr(command, "run_monitors_now", lambda now=None: 1 / 0)
+    with pytest.raises(ZeroDivisionError):  # a single run (cron) still fails loudly
+        call_command("run_monitors", stdout=out)

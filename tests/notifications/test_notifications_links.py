@@ -80,3 +80,50 @@ def test_every_stored_link_becomes_a_url_on_the_configured_site(path, site):
         url = absolute_url(link)
         assert url.startswith(site.rstrip("/") + "/")
         assert url[len(site.rstrip("/")):] == link
+
+
+def test_every_notification_link_in_the_code_is_a_page_of_this_site():
+    """Every sender passes its target as a literal site path ("url": f"/…/{pk}/"); each one must
+    resolve to a page (a typo would send people to a 404 from every email)."""
+    from pathlib import Path
+
+    from django.urls import Resolver404, resolve
+
+    import sasaeai
+
+    root = Path(sasaeai.__file__).parent
+    found = {}
+    for source in root.rglob("*.py"):
+        if "notifications" in source.parts or "migrations" in source.parts:
+            continue
+        for path in re.findall(r'"url":\s*f?"(/[^"]*)"', source.read_text()):
+            found[path] = source.relative_to(root)
+    assert len(found) >= 7, found  # helpers (2), safety (visits, emergencies, incidents), requests (2)
+    for path, source in found.items():
+        concrete = re.sub(r"\{[^}]*\}", "1", path)
+        try:
+            resolve(concrete)
+        except Resolver404:
+            pytest.fail(f"{source}: notification link {path} is not a page")
+
+
+@override_settings(TASKS=IMMEDIATE, SASAEAI_SITE_URL=SITE)
+def test_escalated_emergency_email_links_to_the_alert(make_municipality, make_user):
+    """A real sender end to end: the emergency chain's email carries the absolute alert URL."""
+    from sasaeai.residents.models import Resident
+    from sasaeai.safety import emergency
+    from sasaeai.tenancy.models import Role
+
+    town = make_municipality(n_areas=1)
+    area = town.areas.get(layer=2)
+    sc2 = make_user(Role.COORDINATOR_L2, town, areas=[area])
+    daughter = make_user(Role.PROXY, town)
+    resident = Resident.objects.create(
+        municipality=town, area=area, family_name="山田", given_name="花子", family_name_kana="やまだ",
+        given_name_kana="はなこ", birth_date="1940-04-01", address="東京都テスト市本町1-2-3",
+        postal_code="1900001", lat=35.66, lon=139.33, h3_cell="8844c0a305fffff", phone="0425000001")
+    emergency.save_plan(resident, by=sc2, contacts=[
+        {"kind": "family", "name": "山田一郎", "relation": "長女", "phone": "09011112222", "user_id": daughter.pk}])
+    alert = emergency.raise_alert(by=sc2, resident=resident)
+    (email,) = [m for m in mail.outbox if m.to == [daughter.email]]
+    assert f"{SITE}/safety/emergencies/{alert.pk}/" in email.body
