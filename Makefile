@@ -23,12 +23,13 @@ install: $(STAMP) messages
 messages: $(STAMP)
 	cd src/sasaeai && ../../$(BIN)/sasaeai compilemessages --ignore '.venv' -v0
 
+# Notification links (also those the seed records) point at this server unless set.
+demo: export SASAEAI_SITE_URL ?= http://127.0.0.1:$(PORT)
 demo: install
 	$(BIN)/sasaeai migrate --noinput -v0
 	$(BIN)/sasaeai seed_demo --scale $(SCALE) --seed $(SEED)
 	$(BIN)/sasaeai demo_logins
-	SASAEAI_SITE_URL=$${SASAEAI_SITE_URL:-http://127.0.0.1:$(PORT)} \
-	  $(BIN)/sasaeai serve_all 127.0.0.1:$(PORT)
+	$(BIN)/sasaeai serve_all 127.0.0.1:$(PORT)
 
 # The whole suite; with DATABASE_URL set it runs on that database (e.g. PostgreSQL).
 test: install
