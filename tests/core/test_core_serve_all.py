@@ -263,3 +263,22 @@ def test_run_monitors_loop_survives_a_failed_round(monkeypatch):
     monkeypatch.setattr(command, "run_monitors_now", lambda now=None: 1 / 0)
     with pytest.raises(ZeroDivisionError):  # a single run (cron) still fails loudly
         call_command("run_monitors", stdout=out)
+
+
+def test_children_for_production_and_demo():
+    from django.core.management.base import CommandError
+
+    from sasaeai.core.management.commands.serve_all import Command, _split_addrport
+
+    prod = Command().children("0.0.0.0:8000", web="gunicorn", workers=4, task_workers=2, monitor_interval=30)
+    assert [c.name for c in prod] == ["web", "worker-1", "worker-2", "monitors"]
+    assert prod[0].argv[1:] == ["-m", "gunicorn", "sasaeai.wsgi", "--bind", "0.0.0.0:8000", "--workers", "4"]
+    assert prod[1].argv[-4:] == ["db_worker", "--no-reload", "--interval", "1"]
+    assert prod[3].argv[-3:] == ["run_monitors", "--loop", "30"]
+    demo = Command().children("127.0.0.1:8000", web="runserver", workers=2, task_workers=1, monitor_interval=60)
+    assert demo[0].argv[-3:] == ["runserver", "127.0.0.1:8000", "--noreload"]
+    assert [c.name for c in demo] == ["web", "worker", "monitors"]
+    assert _split_addrport("8123") == ("127.0.0.1", 8123)
+    assert _split_addrport("[::]:80") == ("[::]", 80)
+    with pytest.raises(CommandError):
+        _split_addrport("localhost:http")
