@@ -1,4 +1,6 @@
 # Sasaeai — the two commands a newcomer needs: `make demo` and `make test`.
+# `make demo` / `make serve` run the web server, the task worker and the monitors together
+# (`sasaeai serve_all`); Ctrl-C stops all of them.
 PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
@@ -21,11 +23,13 @@ install: $(STAMP) messages
 messages: $(STAMP)
 	cd src/sasaeai && ../../$(BIN)/sasaeai compilemessages --ignore '.venv' -v0
 
+# Notification links (also those the seed records) point at this server unless set.
+demo: export SASAEAI_SITE_URL ?= http://127.0.0.1:$(PORT)
 demo: install
 	$(BIN)/sasaeai migrate --noinput -v0
 	$(BIN)/sasaeai seed_demo --scale $(SCALE) --seed $(SEED)
 	$(BIN)/sasaeai demo_logins
-	$(BIN)/sasaeai runserver 127.0.0.1:$(PORT) --noreload
+	$(BIN)/sasaeai serve_all 127.0.0.1:$(PORT)
 
 # The whole suite; with DATABASE_URL set it runs on that database (e.g. PostgreSQL).
 test: install
@@ -40,7 +44,7 @@ lint: $(STAMP)
 
 serve: install
 	$(BIN)/sasaeai migrate --noinput -v0
-	$(BIN)/gunicorn sasaeai.wsgi --bind 127.0.0.1:$(PORT) --workers 2
+	$(BIN)/sasaeai serve_all 127.0.0.1:$(PORT) --web gunicorn --workers 2
 
 clean:
 	rm -rf $(VENV) staticfiles build src/*.egg-info

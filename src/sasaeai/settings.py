@@ -2,7 +2,7 @@
 
 Variables: DATABASE_URL, SECRET_KEY, DEBUG, ALLOWED_HOSTS, TIME_ZONE,
 CSRF_TRUSTED_ORIGINS, SASAEAI_VAR_DIR, SASAEAI_SECURE (HTTPS-only cookies/HSTS),
-SASAEAI_EMAIL_BACKEND, SASAEAI_LOG_LEVEL. See docs/operations.md.
+SASAEAI_EMAIL_BACKEND, SASAEAI_LOG_LEVEL, SASAEAI_SITE_URL. See docs/operations.md.
 """
 
 import os
@@ -213,6 +213,10 @@ LOGGING = {
 NINJA_PAGINATION_PER_PAGE = 50
 SASAEAI_API_TOKEN_DAYS = 90
 CSRF_FAILURE_VIEW = "sasaeai.core.views.csrf_failure"
+
+# --- Notifications: absolute links (email, inbox, API) are built from the site's public address.
+# `sasaeai serve_all` sets it from its bind address when unset; production sets the HTTPS origin.
+SASAEAI_SITE_URL = os.environ.get("SASAEAI_SITE_URL", "").strip().rstrip("/") or "http://localhost:8000"
 
 # --- Notifications: channel -> backend class (see sasaeai/notifications/backends.py).
 # SMS and LINE are interfaces until a provider subclass is configured here.

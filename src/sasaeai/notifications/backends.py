@@ -33,6 +33,15 @@ class NoAddress(NotificationError):
     code = "no_address"
 
 
+def text_with_link(notification) -> str:
+    """The body with the notification's absolute link (SASAEAI_SITE_URL + path); the link is
+    appended when the message template did not already include it."""
+    body, link = notification.body or "", notification.absolute_url
+    if link and link not in body:
+        body = f"{body}\n\n{link}" if body else link
+    return body
+
+
 class Backend:
     channel = ""
 
@@ -50,7 +59,7 @@ class EmailBackend(Backend):
         if not address:
             raise NoAddress()
         EmailMessage(
-            subject=notification.subject, body=notification.body, to=[address],
+            subject=notification.subject, body=text_with_link(notification), to=[address],
             from_email=settings.DEFAULT_FROM_EMAIL,
         ).send(fail_silently=False)
 
@@ -74,8 +83,7 @@ class SmsBackend(Backend):
         phone = notification.user.phone
         if not phone:
             raise NoAddress()
-        text = notification.subject if not notification.body else f"{notification.subject}\n{notification.body}"
-        self.deliver(phone, text[:670])
+        self.deliver(phone, f"{notification.subject}\n{text_with_link(notification)}"[:670])
 
     def deliver(self, phone: str, text: str) -> None:
         raise NotConfigured("No SMS provider is configured (SASAEAI_NOTIFICATION_BACKENDS['sms']).")
@@ -91,7 +99,7 @@ class LineBackend(Backend):
         line_id = getattr(pref, "line_user_id", "") if pref is not None else ""
         if not line_id:
             raise NoAddress()
-        self.deliver(line_id, f"{notification.subject}\n{notification.body}".strip())
+        self.deliver(line_id, f"{notification.subject}\n{text_with_link(notification)}".strip())
 
     def deliver(self, line_user_id: str, text: str) -> None:
         raise NotConfigured("No LINE channel is configured (SASAEAI_NOTIFICATION_BACKENDS['line']).")

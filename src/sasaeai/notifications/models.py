@@ -53,6 +53,14 @@ class Notification(models.Model):
     def __str__(self) -> str:
         return f"{self.kind} → user #{self.user_id} ({self.status})"
 
+    @property
+    def absolute_url(self) -> str:
+        """The target as an absolute URL (SASAEAI_SITE_URL + the stored path); the inbox when
+        the row has no link."""
+        from .links import INBOX_PATH, absolute_url
+
+        return absolute_url(self.url or INBOX_PATH)
+
 
 class NotificationPreference(models.Model):
     """通知設定: the channel a user wants messages on."""

@@ -13,6 +13,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from .links import absolute_url, clean_link
 from .models import Channel, Notification, NotificationPreference
 
 KIND_MAX = 64
@@ -40,7 +41,10 @@ def render(kind: str, context: dict) -> tuple[str, str]:
 def notify(user, kind: str, context: dict | None = None, channel: str | None = None) -> Notification:
     """Record a notification and enqueue its delivery. The task row is written in the same
     transaction as the notification (with the database task backend), so a rolled-back
-    request sends nothing; the actual sending happens in the worker, never here."""
+    request sends nothing; the actual sending happens in the worker, never here.
+
+    `context["url"]` is the target: a path on this site (stored as given, the inbox when
+    missing); the message templates see it as an absolute URL built from SASAEAI_SITE_URL."""
     from .tasks import send_notification
 
     if not kind or len(kind) > KIND_MAX:
@@ -49,12 +53,13 @@ def notify(user, kind: str, context: dict | None = None, channel: str | None = N
     if channel not in Channel.values:
         raise ValidationError(_("Unknown notification channel."), code="invalid_channel")
     context = json.loads(json.dumps(context or {}, cls=DjangoJSONEncoder))
+    link = clean_link(context.get("url"))
     language = getattr(user, "preferred_language", "") or settings.LANGUAGE_CODE
     with translation.override(language):
-        subject, body = render(kind, {**context, "user": user, "site_name": _("Sasaeai")})
+        subject, body = render(kind, {**context, "url": absolute_url(link), "user": user,
+                                      "site_name": _("Sasaeai")})
     n = Notification.objects.create(
-        user=user, kind=kind, channel=channel, context=context, subject=subject, body=body,
-        url=str(context.get("url", ""))[:300],
+        user=user, kind=kind, channel=channel, context=context, subject=subject, body=body, url=link,
     )
     result = send_notification.enqueue(n.pk)
     n.task_id = str(result.id)[:64]

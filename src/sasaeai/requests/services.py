@@ -452,7 +452,8 @@ def accept_offer(offer: Offer, *, user) -> Booking:
         others = _withdraw_pending(req, except_offer=offer)
         _set_status(req, RequestStatus.BOOKED)
         notify_later(others, "offer_withdrawn", _ctx(req))
-        notify_later([user], "booking_confirmed", _ctx(req))
+        # "The address and notes are on the visit page": the helper's link is the booking page.
+        notify_later([user], "booking_confirmed", {**_ctx(req), "url": f"/requests/bookings/{booking.pk}/"})
         notify_later(selectors.recipient_side_users(req), "helper_found", _ctx(req))
     return booking
 

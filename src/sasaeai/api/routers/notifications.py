@@ -21,7 +21,8 @@ class NotificationOut(Schema):
     channel: str
     subject: str
     body: str
-    url: str
+    url: str = Field(..., description="The target: a path on this site")
+    absolute_url: str = Field(..., description="The target as an absolute URL (SASAEAI_SITE_URL)")
     status: str
     created_at: dt.datetime
     sent_at: dt.datetime | None

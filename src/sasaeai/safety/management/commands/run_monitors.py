@@ -1,11 +1,14 @@
 """`sasaeai run_monitors`: escalate unacknowledged emergencies and raise visit alerts.
 Run it every minute from cron or a worker (`--loop 60` keeps running)."""
 
+import logging
 import time
 
 from django.core.management.base import BaseCommand
 
 from sasaeai.safety.tasks import run_monitors_now
+
+logger = logging.getLogger("sasaeai.safety")
 
 
 class Command(BaseCommand):
@@ -16,10 +19,19 @@ class Command(BaseCommand):
 
     def handle(self, *args, loop=0, **options):
         while True:
-            result = run_monitors_now()
-            self.stdout.write(
-                f"escalated={result['escalated']} no_check_in={result['no_check_in']} "
-                f"no_check_out={result['no_check_out']}")
+            try:
+                result = run_monitors_now()
+            except Exception as exc:
+                if not loop:
+                    raise
+                # A failed round (e.g. the database briefly unavailable) must not end the loop:
+                # the next round retries. Only the exception type is logged, never data.
+                logger.error("monitor round failed: %s; retrying in %ss", type(exc).__name__, loop)
+            else:
+                self.stdout.write(
+                    f"escalated={result['escalated']} no_check_in={result['no_check_in']} "
+                    f"no_check_out={result['no_check_out']}")
+                self.stdout.flush()
             if not loop:
                 return
             time.sleep(loop)
