@@ -98,7 +98,7 @@ def test_ten_megabyte_text_field(small_dir, make_user, client_for):
     response = client_for(resident).post("/directory/suggest/", {"m": small_dir["m"].pk, "name": "x",
                                                                  "category": "kayoi", "area": small_dir["a1"].pk,
                                                                  "description": TEN_MB})
-    assert response.status_code == 400
+    assert response.status_code == 413  # too large, answered with a page (issue 10 §3)
     assert counts() == before
 
 
@@ -142,6 +142,32 @@ def test_japan_check_property(lat, lon):
         assert inside
     except ValidationError:
         assert not inside
+
+
+@pytest.mark.parametrize("text", [
+    "a < b & c > d", "3<5 で 5>3", "<3", "矢印 -> と <-", "A&B商店", "価格は 1000円 < x < 2000円",
+    "a &lt; b", "メール: a@b.example", "1 < 2 > 0", "<<大事>>", "サロン（10時〜12時）& 体操",
+])
+def test_ordinary_text_with_angle_brackets_is_not_markup(text):
+    """Older users' ordinary text is never refused (issue 10 §9); pages escape it on output."""
+    assert not contains_markup(text)
+
+
+@given(st.lists(st.sampled_from(["a", "b", "体操", " ", "<", ">", "&", "1", "=", "-", "。"]), max_size=30))
+@settings(max_examples=300, deadline=None)
+def test_brackets_not_followed_by_a_tag_name_are_never_markup(parts):
+    text = "".join(parts)
+    import re as _re
+
+    if not _re.search(r"<[/!?]?[a-zA-Z体]", text):
+        assert not contains_markup(text)
+
+
+def test_ordinary_text_is_accepted_in_a_suggestion(small_dir, make_user):
+    resident = make_user(Role.RESIDENT, small_dir["m"])
+    suggestion = services.submit_suggestion(by=resident, municipality=small_dir["m"], proposed={
+        "name": "新しいサロン", "category": "kayoi", "area": small_dir["a1"].pk, "description": "a < b & c > d"})
+    assert suggestion.proposed["description"] == "a < b & c > d"
 
 
 @given(st.text(max_size=60))

@@ -5,6 +5,7 @@ Full-width/half-width differences are folded with NFKC (ｶﾀｶﾅ → カタ�
 dropped, so 「体操」「ﾀｲｿｳ」「たいそう」 compare as their stored forms do.
 """
 
+import html
 import re
 import unicodedata
 
@@ -34,9 +35,23 @@ def terms(query: str | None) -> list[str]:
     return [t for t in (normalize(p) for p in parts) if t][:8]
 
 
-_TAG = re.compile(r"<\s*[a-zA-Z!/?]|&#|javascript:", re.IGNORECASE)
+#: What is really markup: an HTML tag (`<` directly followed by a tag name and closed by `>`), an
+#: opening tag with an attribute even when unclosed (`<img src=x onerror=…`), a comment, CDATA or
+#: processing instruction, or a script URL. Plain text with `<`, `>` and `&` (「a < b & c > d」,
+#: 「<3」, 「A&B商店」) is not: pages escape everything on output, so it is shown as typed.
+_TAG = re.compile(
+    r"</?[a-z][\w:-]*(?:\s[^<>]*)?/?>"
+    r"|<[a-z][\w:-]*\s+[\w:-]+\s*="
+    r"|<!--|<!\[cdata\[|<\?[a-z]"
+    r"|\b(?:javascript|vbscript)\s*:",
+    re.IGNORECASE,
+)
 
 
 def contains_markup(text: str | None) -> bool:
-    """True when the text looks like HTML or script (a tag, a character reference, a js: URL)."""
-    return bool(text) and bool(_TAG.search(unicodedata.normalize("NFKC", str(text))))
+    """True when the text is really HTML or script: a tag, an attribute, a comment or a script URL,
+    also when written with full-width brackets or character references (「&#60;script&#62;」)."""
+    if not text:
+        return False
+    plain = html.unescape(unicodedata.normalize("NFKC", str(text)))
+    return bool(_TAG.search(unicodedata.normalize("NFKC", plain)))
