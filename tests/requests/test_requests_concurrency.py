@@ -42,3 +42,29 @@ def test_one_helper_accepts_two_overlapping_offers_at_once(town, new_request):
     assert bookings.count() == 5
     expected = sum(len(services.slot_starts(b.starts_at, b.ends_at)) for b in bookings)
     assert BookingSlot.objects.filter(helper=helper).count() == expected
+
+
+def test_crossed_accepts_on_two_requests_never_deadlock(town, new_request):
+    """Requests X and Y, each offered to helpers A and B; A accepts X while B accepts Y at the same
+    moment. Each transaction withdraws the other helper's offer and notifies them: locking the
+    helpers' user rows (select_related without of=) made the two wait on each other."""
+    from sasaeai.residents.models import Proxy
+
+    from .conftest import make_resident
+
+    a, b = town.helpers[0], town.helpers[1]
+    neighbour = make_resident(town.municipality, town.areas[0])  # X and Y for different residents
+    Proxy.objects.create(resident=neighbour, user=town.proxy_user, relation="child", confirmed=True)
+    for round_ in range(20):
+        x = new_request(starts_at=tomorrow_at(10, days=1 + round_), duration_minutes=30)
+        y = new_request(starts_at=tomorrow_at(10, days=1 + round_), duration_minutes=30, recipient=neighbour)
+        ax, bx = services.offer_to(x, [a, b], by=town.coordinator)
+        ay, by_ = services.offer_to(y, [a, b], by=town.coordinator)
+        offer_a = ax if ax.helper_id == a.pk else bx
+        offer_b = by_ if by_.helper_id == b.pk else ay
+        results, errors = race([lambda o=offer_a: services.accept_offer(o, user=a.user),
+                                 lambda o=offer_b: services.accept_offer(o, user=b.user)])
+        assert errors == [] and len(results) == 2, (round_, errors)
+        assert Booking.objects.get(request=x).helper_id == a.pk
+        assert Booking.objects.get(request=y).helper_id == b.pk
+        assert not Offer.objects.filter(request__in=[x, y], status=OfferStatus.PENDING).exists()

@@ -89,6 +89,14 @@ def install(api) -> None:
 
     @api.exception_handler(Exception)
     def _server_error(request, exc):
+        from django.db import OperationalError
+
+        from sasaeai.core.conflicts import conflict_message, is_conflict
+
+        if isinstance(exc, OperationalError) and is_conflict(exc):  # a race, not a server error
+            logger.warning("transaction conflict answered with 409 on %s %s", request.method,
+                           request.resolver_match.route if request.resolver_match else "?")
+            return respond(request, 409, "conflict", conflict_message())
         # The traceback goes to the log; the user sees no internals and no data.
         logger.exception("Unhandled API error on %s %s", request.method, request.resolver_match.route if request.resolver_match else "?")
         return respond(request, 500, "server_error", _("Something went wrong on our side. Nothing was changed; please try again."))

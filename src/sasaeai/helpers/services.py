@@ -261,7 +261,7 @@ def submit_qualification(profile: HelperProfile, by, code: str, document_note: s
 @transaction.atomic
 def review_qualification(qualification: HelperQualification, by, approve: bool, note: str = "") -> HelperQualification:
     """A coordinator verifies or rejects a submitted qualification (a rejection needs a note)."""
-    qualification = HelperQualification.objects.select_for_update().select_related("profile").get(
+    qualification = HelperQualification.objects.select_for_update(of=("self",)).select_related("profile").get(
         pk=qualification.pk
     )
     _require_reviewer(qualification.profile, by)
@@ -288,7 +288,7 @@ def expire_qualifications(today: dt.date | None = None) -> int:
     """Mark verified qualifications past their expiry date as expired (run daily)."""
     today = today or timezone.localtime(_now(), TOKYO).date()
     rows = list(
-        HelperQualification.objects.select_for_update().select_related("profile__user").filter(
+        HelperQualification.objects.select_for_update(of=("self",)).select_related("profile__user").filter(
             status=QualificationStatus.VERIFIED, expires_on__lt=today,
         )
     )

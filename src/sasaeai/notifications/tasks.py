@@ -18,7 +18,7 @@ def send_notification(notification_id: int) -> str:
     """Deliver one notification through its channel's backend; logs ids and codes only."""
     with transaction.atomic():
         n = (
-            Notification.objects.select_for_update().select_related("user").filter(pk=notification_id).first()
+            Notification.objects.select_for_update(of=("self",)).select_related("user").filter(pk=notification_id).first()
         )
         if n is None:
             return "missing"

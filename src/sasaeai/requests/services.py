@@ -11,6 +11,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from sasaeai.core.conflicts import retry_on_conflict
 from sasaeai.helpers.categories import Category, required_qualifications
 
 from . import selectors
@@ -86,7 +87,7 @@ def _set_status(req: HelpRequest, target: str) -> None:
 
 def _lock(req: HelpRequest) -> HelpRequest:
     """Re-read the request under a row lock (PostgreSQL; SQLite serialises writers)."""
-    return HelpRequest.objects.select_for_update().select_related("recipient").get(pk=req.pk)
+    return HelpRequest.objects.select_for_update(of=("self",)).select_related("recipient").get(pk=req.pk)
 
 
 def _profile_user_id(profile) -> int:
@@ -263,6 +264,7 @@ def _after_open(req: HelpRequest) -> None:
         _offer(req, [c for c in candidates], by=None, source=OfferSource.AUTO)
 
 
+@retry_on_conflict
 @transaction.atomic
 def cancel_request(req: HelpRequest, *, user, reason: str) -> HelpRequest:
     """Cancel by the recipient side or a coordinator; records who, why and whether late."""
@@ -368,6 +370,7 @@ def _offer(req: HelpRequest, targets, *, by, source: str) -> list[Offer]:
     return created
 
 
+@retry_on_conflict
 @transaction.atomic
 def offer_to(req: HelpRequest, profiles, *, by, source: str = OfferSource.MANUAL) -> list[Offer]:
     """A coordinator offers the request to these helpers (best first)."""
@@ -377,6 +380,7 @@ def offer_to(req: HelpRequest, profiles, *, by, source: str = OfferSource.MANUAL
     return _offer(req, list(profiles), by=by, source=source)
 
 
+@retry_on_conflict
 @transaction.atomic
 def offer_to_top(req: HelpRequest, *, by, n: int = 3) -> list[Offer]:
     """Offer to the engine's top `n` candidates."""
@@ -390,9 +394,10 @@ def offer_to_top(req: HelpRequest, *, by, n: int = 3) -> list[Offer]:
     return _offer(req, candidates, by=by, source=OfferSource.MANUAL)
 
 
+@retry_on_conflict
 @transaction.atomic
 def withdraw_offer(offer: Offer, *, by) -> Offer:
-    offer = Offer.objects.select_for_update().select_related("request", "helper__user").get(pk=offer.pk)
+    offer = Offer.objects.select_for_update(of=("self",)).select_related("request", "helper__user").get(pk=offer.pk)
     if not selectors.can_manage(by, offer.request):
         raise PermissionDenied(_("You cannot withdraw this offer."))
     if offer.status != OfferStatus.PENDING:
@@ -411,9 +416,10 @@ def _reopen_if_no_offers(req: HelpRequest) -> None:
         _set_status(req, RequestStatus.OPEN)
 
 
+@retry_on_conflict
 @transaction.atomic
 def decline_offer(offer: Offer, *, user) -> Offer:
-    offer = Offer.objects.select_for_update().select_related("request", "helper").get(pk=offer.pk)
+    offer = Offer.objects.select_for_update(of=("self",)).select_related("request", "helper").get(pk=offer.pk)
     if offer.helper.user_id != user.pk:
         raise PermissionDenied(_("This offer is not yours."))
     if offer.status != OfferStatus.PENDING:
@@ -424,13 +430,14 @@ def decline_offer(offer: Offer, *, user) -> Offer:
     return offer
 
 
+@retry_on_conflict
 def accept_offer(offer: Offer, *, user) -> Booking:
     """The helper accepts. The first valid accept wins; the other offers are withdrawn.
     The request row is locked, and the database constraints refuse a second live booking
     for the request or an overlapping booking for the helper even if the lock were missed."""
     with transaction.atomic():
         req = _lock(HelpRequest(pk=Offer.objects.values_list("request_id", flat=True).get(pk=offer.pk)))
-        offer = Offer.objects.select_for_update().select_related("helper", "helper__user").get(pk=offer.pk)
+        offer = Offer.objects.select_for_update(of=("self",)).select_related("helper", "helper__user").get(pk=offer.pk)
         if offer.helper.user_id != user.pk:
             raise PermissionDenied(_("This offer is not yours."))
         if offer.status == OfferStatus.WITHDRAWN:
@@ -484,7 +491,7 @@ def _book(req: HelpRequest, profile, *, offer: Offer | None) -> Booking:
 
 
 def _own_booking(booking: Booking, user) -> Booking:
-    booking = (Booking.objects.select_for_update().select_related("helper", "request")
+    booking = (Booking.objects.select_for_update(of=("self",)).select_related("helper", "request")
                .get(pk=booking.pk))
     if booking.helper.user_id != user.pk:
         raise PermissionDenied(_("This booking is not yours."))
@@ -499,6 +506,7 @@ def _location(lat, lon, consent: bool):
     return lat, lon
 
 
+@retry_on_conflict
 @transaction.atomic
 def check_in(booking: Booking, *, user, lat: float | None = None, lon: float | None = None,
              share_location: bool = False, agree_standards: bool = False) -> Booking:
@@ -524,6 +532,7 @@ def check_in(booking: Booking, *, user, lat: float | None = None, lon: float | N
     return booking
 
 
+@retry_on_conflict
 @transaction.atomic
 def check_out(booking: Booking, *, user, lat: float | None = None, lon: float | None = None,
               share_location: bool = False) -> Booking:
@@ -581,10 +590,11 @@ def helper_cancel(booking: Booking, *, user, reason: str) -> Booking:
     return booking
 
 
+@retry_on_conflict
 @transaction.atomic
 def mark_no_show(booking: Booking, *, by) -> Booking:
     """A coordinator records that the helper did not come."""
-    booking = Booking.objects.select_for_update().select_related("request").get(pk=booking.pk)
+    booking = Booking.objects.select_for_update(of=("self",)).select_related("request").get(pk=booking.pk)
     req = _lock(booking.request)
     if not selectors.can_manage(by, req):
         raise PermissionDenied(_("You cannot change this booking."))
@@ -618,11 +628,12 @@ def dispute(req: HelpRequest, *, user, reason: str) -> HelpRequest:
 # --- reviews, messages, introductions ------------------------------------------------------------
 
 
+@retry_on_conflict
 @transaction.atomic
 def review(booking: Booking, *, user, stars: int, comment: str = "", tags=()) -> Review:
     """評価: the recipient side reviews the helper; the helper reviews the visit. When both
     sides have reviewed, the request becomes "reviewed". Ratings of helpers feed matching."""
-    booking = Booking.objects.select_for_update().select_related("helper", "request").get(pk=booking.pk)
+    booking = Booking.objects.select_for_update(of=("self",)).select_related("helper", "request").get(pk=booking.pk)
     req = _lock(booking.request)
     if booking.helper.user_id == user.pk:
         direction = ReviewDirection.OF_RECIPIENT
@@ -691,7 +702,7 @@ def propose_introduction(req: HelpRequest, *, user, helper, mode: str, scheduled
 
 @transaction.atomic
 def answer_introduction(intro: Introduction, *, user, status: str) -> Introduction:
-    intro = Introduction.objects.select_for_update().select_related("request", "helper").get(pk=intro.pk)
+    intro = Introduction.objects.select_for_update(of=("self",)).select_related("request", "helper").get(pk=intro.pk)
     if not may_message(user, intro.request, intro.helper) or intro.proposed_by_id == user.pk and \
             status == Introduction.Status.AGREED:
         raise PermissionDenied(_("You cannot answer this introduction."))
@@ -746,7 +757,7 @@ def run_batch(*, municipality, day, by, area=None, time_limit_s: float = 10.0) -
 @transaction.atomic
 def edit_line(line: ProposedAssignment, *, by, helper) -> ProposedAssignment:
     """The coordinator changes a proposed helper (or clears it with None)."""
-    line = ProposedAssignment.objects.select_for_update().select_related("run", "request").get(pk=line.pk)
+    line = ProposedAssignment.objects.select_for_update(of=("self",)).select_related("run", "request").get(pk=line.pk)
     if not selectors.can_manage(by, line.request):
         raise PermissionDenied(_("You cannot change this proposal."))
     if line.run.status != MatchingRun.Status.PROPOSED:
