@@ -777,31 +777,46 @@ def edit_line(line: ProposedAssignment, *, by, helper) -> ProposedAssignment:
     return line
 
 
+@retry_on_conflict
 def confirm_run(run: MatchingRun, *, by) -> dict:
-    """Turn the proposal into offers (one per line with a helper). Lines whose request is
-    no longer open are skipped and reported; each line is its own transaction."""
+    """Turn the proposal into offers (one per line with a helper) in ONE transaction: a
+    confirmation interrupted at any point (a killed worker, a lost connection) leaves the run as it
+    was, and nobody is told anything before the commit (notifications are queued on commit).
+    Lines whose request changed meanwhile are skipped and reported, each inside a savepoint.
+
+    Confirming an already confirmed run finishes what is missing and offers nothing twice: lines
+    whose helper already holds a live offer for the request count as `already_offered` (runs
+    confirmed line by line before this change could be left half-done)."""
     with transaction.atomic():
         run = MatchingRun.objects.select_for_update().get(pk=run.pk)
         if not selectors.covers_area(by, run.municipality_id, run.area_id, selectors.COORDINATING_ROLES):
             raise PermissionDenied(_("You cannot confirm this proposal."))
-        if run.status != MatchingRun.Status.PROPOSED:
+        if run.status == MatchingRun.Status.DISCARDED:
             raise ValidationError(_("This proposal has already been confirmed or discarded."), code="run_closed")
-        run.status, run.confirmed_at = MatchingRun.Status.CONFIRMED, timezone.now()
-        run.save(update_fields=["status", "confirmed_at"])
-    offered, skipped = 0, []
-    for line in run.lines.select_related("request", "helper").filter(helper__isnull=False):
-        try:
-            with transaction.atomic():
-                req = _lock(line.request)
-                if not selectors.can_manage(by, req):
-                    raise PermissionDenied
-                target = _Ranked(_LineCandidate(line), line.helper)
-                _offer(req, [target], by=by, source=OfferSource.BATCH)
-                offered += 1
-        except (ValidationError, PermissionDenied) as exc:
-            code = getattr(exc, "code", None) or "forbidden"
-            skipped.append({"request_id": line.request_id, "code": code})
-    return {"offered": offered, "skipped": skipped}
+        if run.status == MatchingRun.Status.PROPOSED:
+            run.status, run.confirmed_at = MatchingRun.Status.CONFIRMED, timezone.now()
+            run.save(update_fields=["status", "confirmed_at"])
+        offered, already, skipped = 0, 0, []
+        lines = run.lines.select_related("request", "helper").filter(helper__isnull=False).order_by("request_id")
+        live = set(Offer.objects.filter(request__in=lines.values("request_id"),
+                                        status__in=(OfferStatus.PENDING, OfferStatus.ACCEPTED))
+                   .values_list("request_id", "helper_id"))
+        for line in lines:  # in request order: the same lock order as every other writer
+            if (line.request_id, line.helper_id) in live:
+                already += 1
+                continue
+            try:
+                with transaction.atomic():
+                    req = _lock(line.request)
+                    if not selectors.can_manage(by, req):
+                        raise PermissionDenied
+                    target = _Ranked(_LineCandidate(line), line.helper)
+                    _offer(req, [target], by=by, source=OfferSource.BATCH)
+                    offered += 1
+            except (ValidationError, PermissionDenied) as exc:
+                code = getattr(exc, "code", None) or "forbidden"
+                skipped.append({"request_id": line.request_id, "code": code})
+    return {"offered": offered, "already_offered": already, "skipped": skipped}
 
 
 class _LineCandidate:

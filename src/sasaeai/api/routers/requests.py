@@ -238,6 +238,7 @@ class LineIn(Schema):
 
 class ConfirmOut(Schema):
     offered: int
+    already_offered: int = Field(0, description="Lines offered by an earlier (interrupted) confirmation")
     skipped: list[dict]
 
 
