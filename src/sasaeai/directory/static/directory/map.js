@@ -42,13 +42,16 @@
   function drawGeo(geo, kinds) {
     var layer = L.geoJSON(geo, {
       style: function (f) {
+        if (f.geometry && f.geometry.type === "Point") { return LANDMARK_STYLE[f.properties.k] || LANDMARK_STYLE.other; }
         return f.properties.k === "municipality"
           ? { color: "#1b3a5c", weight: 4, fill: true, fillColor: "#fbfaf3", fillOpacity: 0.6, interactive: false }
           : { color: "#1b3a5c", weight: 2, dashArray: "6 5", fill: false, interactive: false };
       },
       pointToLayer: function (f, latlng) {
         var marker = L.circleMarker(latlng, LANDMARK_STYLE[f.properties.k] || LANDMARK_STYLE.other);
-        marker.bindTooltip(f.properties.n + (kinds[f.properties.k] ? " (" + kinds[f.properties.k] + ")" : ""),
+        var kind = kinds[f.properties.k] || "";
+        var label = kind && f.properties.n.indexOf(kind) < 0 ? f.properties.n + " (" + kind + ")" : f.properties.n;
+        marker.bindTooltip(label,
           { permanent: true, direction: "right", className: "dir-lm-label", offset: [8, 0] });
         return marker;
       }
