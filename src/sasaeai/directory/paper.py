@@ -269,6 +269,14 @@ def booklet(municipality: Municipality, *, area: Area | None = None, categories=
         story.append(Table(legend, colWidths=[(A4[0] - 32 * mm) / 3] * 3))
     if not services:
         story.append(Paragraph("掲載できる情報はまだありません。", st["entry"]))
+    # The whole town: one map per area as well, framed on it, so the numbers stay readable.
+    if area is None and services:
+        areas = Area.objects.filter(municipality=municipality, layer=Area.Layer.DAILY_LIFE).order_by("name", "pk")
+        for i, a in enumerate(a for a in areas if any(s.area_id == a.pk for s in services)):
+            story += [PageBreak() if i == 0 else Spacer(1, 6 * mm), KeepTogether([
+                Paragraph(_esc(f"■ {a.name}の地図"), st["h2"]),
+                SketchMap([(n, s) for n, s in numbered if s.area_id == a.pk], A4[0] - 32 * mm, 105 * mm,
+                          municipality=municipality, area=a)])]
     # Entries by category.
     current = None
     for n, s in numbered:
