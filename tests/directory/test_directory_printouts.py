@@ -63,3 +63,22 @@ def test_categories_and_language_are_part_of_the_key(seeded_town):
     assert client.get("/directory/paper/booklet.pdf", {"m": m.pk, "category": "exercise"})["X-Printout-Cache"] == "hit"
     english = client.get("/directory/paper/booklet.pdf", {"m": m.pk}, HTTP_ACCEPT_LANGUAGE="en")
     assert english["X-Printout-Cache"] == "miss"
+
+
+def test_build_printouts_precomputes_every_area(seeded_town):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    m = seeded_town.municipality
+    out = StringIO()
+    call_command("build_printouts", "--municipality", m.code, stdout=out)
+    n = 2 * (1 + len(seeded_town.areas))
+    assert f"{n} built, 0 already cached" in out.getvalue()
+    client = Client()
+    for area in seeded_town.areas:
+        assert client.get("/directory/paper/booklet.pdf", {"m": m.pk, "area": area.pk})["X-Printout-Cache"] == "hit"
+    assert client.get("/directory/paper/calendar.pdf", {"m": m.pk})["X-Printout-Cache"] == "hit"
+    out = StringIO()
+    call_command("build_printouts", "--municipality", m.code, stdout=out)
+    assert f"0 built, {n} already cached" in out.getvalue()
