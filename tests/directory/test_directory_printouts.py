@@ -23,8 +23,10 @@ def test_second_request_is_served_from_cache_and_an_edit_invalidates_it(seeded_t
     with mock.patch.object(paper, builder, side_effect=AssertionError("rebuilt")):
         second = client.get(url, query)
     assert second["X-Printout-Cache"] == "hit" and second.content == first.content
-    # Another area is another printout.
-    assert client.get(url, {"m": m.pk, "area": seeded_town.areas[1].pk})["X-Printout-Cache"] == "miss"
+    # Another area is another printout; so is the whole town.
+    other = {"m": m.pk, "area": seeded_town.areas[1].pk}
+    assert client.get(url, other)["X-Printout-Cache"] == "miss"
+    assert client.get(url, {"m": m.pk})["X-Printout-Cache"] == "miss"
     # A published edit changes the data version: the next request rebuilds, with the new name.
     service = Service.objects.filter(area=area, status=Status.PUBLISHED, visibility=Visibility.PUBLIC,
                                      schedules__kind="weekly").exclude(category__in=paper.OPENING_HOURS).first()
@@ -35,6 +37,9 @@ def test_second_request_is_served_from_cache_and_an_edit_invalidates_it(seeded_t
     assert third["X-Printout-Cache"] == "miss"
     assert "改名した体操の会" in "".join(pdf_text(third.content).split())
     assert client.get(url, query)["X-Printout-Cache"] == "hit"
+    # The whole town shows the edit too; the other area's printout is still valid.
+    assert client.get(url, {"m": m.pk})["X-Printout-Cache"] == "miss"
+    assert client.get(url, other)["X-Printout-Cache"] == "hit"
     # Only the current version is kept on disk.
     kind = "booklet" if builder == "booklet" else "calendar"
     assert len(list(printouts.directory().glob(f"{kind}-m{m.pk}-*-a{area.pk}-*.pdf"))) == 1
@@ -51,8 +56,18 @@ def test_version_changes_with_unpublishing_and_geography(seeded_town):
         "visibility": service.visibility, "status": Status.ARCHIVED})
     v1 = printouts.data_version(m)
     assert v1 != v0
+    # Moving a resource to another area changes both areas' versions.
+    a, b = seeded_town.areas[0], seeded_town.areas[1]
+    before = printouts.data_version(m, a), printouts.data_version(m, b)
+    moving = Service.objects.filter(area=a, status=Status.PUBLISHED).first()
+    services.save_service(by=None, municipality=m, service=moving, values={
+        "name": moving.name, "category": moving.category, "area": b, "visibility": moving.visibility,
+        "status": moving.status})
+    after = printouts.data_version(m, a), printouts.data_version(m, b)
+    assert after[0] != before[0] and after[1] != before[1]
+    v2 = printouts.data_version(m)
     Landmark.objects.filter(municipality=m).first().delete()
-    assert printouts.data_version(m) != v1
+    assert printouts.data_version(m) != v2 and printouts.data_version(m, a) != after[0]
 
 
 def test_categories_and_language_are_part_of_the_key(seeded_town):

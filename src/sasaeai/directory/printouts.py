@@ -1,10 +1,12 @@
 """Cached printouts: booklet and weekly calendar PDFs are built once per (municipality, area,
 categories, language, data version) and kept as files (shared by every worker process).
 
-The data version changes with any change to the municipality's directory that a printout
-could show — a resource created, edited, verified, published, archived or deleted (count,
-latest `updated_at`, latest change record) —, with its areas' outlines and landmarks, with the
-month printed on the cover and with `FORMAT` (bump it when the layout changes). Older files
+The data version changes with any change to the directory that a printout could show — a
+resource of the municipality (of the area, for an area's printout) created, edited, verified,
+published, archived, moved or deleted (count, latest `updated_at`, latest change record) —,
+with the municipality's outlines and landmarks, with the month printed on the cover and with
+`FORMAT` (bump it when the layout changes). An edit in one area leaves the other areas' cached
+printouts valid. Older files
 of the same printout are removed when a new version is written.
 
 Setting: `SASAEAI_PRINTOUT_DIR` (default `<SASAEAI_VAR_DIR>/printouts`)."""
@@ -32,12 +34,18 @@ def directory() -> Path:
     return Path(getattr(settings, "SASAEAI_PRINTOUT_DIR", None) or Path(settings.VAR_DIR) / "printouts")
 
 
-def data_version(municipality: Municipality) -> str:
+def data_version(municipality: Municipality, area: Area | None = None) -> str:
+    """A short hash that changes whenever the printout of `area` (None: the whole town) could."""
     from sasaeai.geo.selectors import version as geo_version
 
-    services = Service.objects.filter(municipality=municipality).aggregate(n=Count("pk"), t=Max("updated_at"))
-    last_change = ChangeRecord.objects.filter(municipality=municipality).aggregate(m=Max("pk"))["m"]
-    parts = [FORMAT, services["n"], services["t"].isoformat() if services["t"] else "", last_change or 0,
+    services = Service.objects.filter(municipality=municipality)
+    changes = ChangeRecord.objects.filter(municipality=municipality)
+    if area is not None:  # an area's printout shows only its own resources
+        services = services.filter(area=area)
+        changes = changes.filter(service__area=area)
+    agg = services.aggregate(n=Count("pk"), t=Max("updated_at"))
+    last_change = changes.aggregate(m=Max("pk"))["m"]
+    parts = [FORMAT, agg["n"], agg["t"].isoformat() if agg["t"] else "", last_change or 0,
              geo_version(municipality), f"{timezone.localdate():%Y-%m}"]
     return hashlib.sha256("|".join(map(str, parts)).encode()).hexdigest()[:20]
 
@@ -52,7 +60,7 @@ def get_or_build(kind: str, municipality: Municipality, area: Area | None, categ
     """(pdf, served_from_cache)."""
     folder = directory()
     prefix = _prefix(kind, municipality, area, categories)
-    path = folder / f"{prefix}{data_version(municipality)}.pdf"
+    path = folder / f"{prefix}{data_version(municipality, area)}.pdf"
     try:
         return path.read_bytes(), True
     except FileNotFoundError:
