@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "sasaeai.core",
     "sasaeai.accounts",
     "sasaeai.tenancy",
+    "sasaeai.geo",
     "sasaeai.residents",
     "sasaeai.directory",
     "sasaeai.helpers",
@@ -229,9 +230,13 @@ SASAEAI_NOTIFICATION_BACKENDS = {
 }
 
 # --- Directory map (sasaeai.directory) ------------------------------------------------------
-# Tile URL template for the support map; empty shows markers on a blank background.
-SASAEAI_MAP_TILE_URL = os.environ.get("SASAEAI_MAP_TILE_URL", "https://tile.openstreetmap.org/{z}/{x}/{y}.png")
-SASAEAI_MAP_ATTRIBUTION = os.environ.get("SASAEAI_MAP_ATTRIBUTION", "© OpenStreetMap contributors")
+# Tile URL template for the support map (default: GSI 地理院タイル 標準地図); empty draws only the
+# vector layer (outlines, landmarks, markers). The attribution is shown as a link.
+SASAEAI_MAP_TILE_URL = os.environ.get("SASAEAI_MAP_TILE_URL", "https://cyberjapandata.gsi.go.jp/xyz/std/{z}/{x}/{y}.png")
+SASAEAI_MAP_ATTRIBUTION = os.environ.get("SASAEAI_MAP_ATTRIBUTION", "地理院タイル")
+SASAEAI_MAP_ATTRIBUTION_URL = os.environ.get("SASAEAI_MAP_ATTRIBUTION_URL",
+                                             "https://maps.gsi.go.jp/development/ichiran.html")
+SASAEAI_MAP_MAX_ZOOM = int(os.environ.get("SASAEAI_MAP_MAX_ZOOM", "18"))
 # Leaflet and Leaflet.markercluster come from the XStatic packages on PyPI (nothing vendored).
 import xstatic.pkg.leaflet as _xs_leaflet  # noqa: E402
 import xstatic.pkg.leaflet_markercluster as _xs_markercluster  # noqa: E402
@@ -248,7 +253,7 @@ from csp.constants import SELF as _CSP_SELF  # noqa: E402
 MIDDLEWARE.insert(MIDDLEWARE.index("django.middleware.security.SecurityMiddleware") + 1, "csp.middleware.CSPMiddleware")
 MIDDLEWARE.append("sasaeai.safety.middleware.SecurityHeadersMiddleware")
 _TILE_HOSTS = sorted({f"{_urlsplit(u).scheme}://{_urlsplit(u).hostname.replace('{s}', '*')}"
-                      for u in (SASAEAI_MAP_TILE_URL, "https://{s}.tile.openstreetmap.org/") if u and _urlsplit(u).hostname})
+                      for u in (SASAEAI_MAP_TILE_URL,) if u and _urlsplit(u).hostname})
 # No inline script or style anywhere: templates load static files only (JSON data islands are
 # not executed). Leaflet's element styles are set through the CSSOM, which CSP allows.
 CONTENT_SECURITY_POLICY = {

@@ -10,6 +10,13 @@ from sasaeai.directory.models import Category, Status, Visibility
 from sasaeai.tenancy.models import Area, Role
 
 
+@pytest.fixture(autouse=True)
+def printout_dir(settings, tmp_path):
+    """Cached printouts go to a per-test folder."""
+    settings.SASAEAI_PRINTOUT_DIR = tmp_path / "printouts"
+    return settings.SASAEAI_PRINTOUT_DIR
+
+
 def town_of(municipality, seed: int = 7) -> DemoTown:
     areas = list(Area.objects.filter(municipality=municipality, layer=2).order_by("name"))
     return DemoTown(municipality=municipality, areas=areas, seed=seed, scale="small")
@@ -18,9 +25,11 @@ def town_of(municipality, seed: int = 7) -> DemoTown:
 @pytest.fixture
 def seeded_town(make_municipality):
     from sasaeai.directory.demo import seed
+    from sasaeai.geo.demo import seed as seed_geo
 
     municipality = make_municipality(n_areas=4)
     town = town_of(municipality)
+    seed_geo(town)
     seed(town)
     return town
 

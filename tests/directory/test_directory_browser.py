@@ -2,7 +2,6 @@
 a resident searches 「体操」 near home on the map page and opens a result; a coordinator
 approves a resident's suggested new place."""
 
-import json
 from datetime import date, time
 
 import pytest
@@ -21,11 +20,14 @@ def block_outside(page, base_url):
 def town(make_municipality, make_user):
     from sasaeai.directory import services
     from sasaeai.directory.models import Category, Visibility
+    from sasaeai.geo.demo import seed as seed_geo
     from sasaeai.residents.models import Resident
     from sasaeai.tenancy.models import Area, Role
+    from tests.directory.conftest import town_of
 
     m = make_municipality(n_areas=2, name="ささえ市", is_synthetic=True)
     a1, a2 = list(Area.objects.filter(municipality=m, layer=2).order_by("name"))
+    seed_geo(town_of(m))
     home = (a1.center_lat, a1.center_lon)
     resident_user = make_user(Role.RESIDENT, m, display_name="佐藤 一郎")
     Resident.objects.create(municipality=m, area=a1, user=resident_user, family_name="佐藤", given_name="一郎",
@@ -57,11 +59,19 @@ def test_resident_searches_taiso_near_home_on_the_map(page, live_server, town):
     with page.expect_navigation():
         page.locator("#dir-search-form button[type=submit]").click()
     assert "near_home=on" in page.url
-    # The map initialised from the package's Leaflet even though no tile loads.
+    # The map initialised from the package's Leaflet and loaded its compact JSON even though
+    # no tile loads: the outlines and landmarks are drawn, with a scale.
     page.wait_for_selector("#dir-map[data-state=ready]")
-    data = json.loads(page.locator("#dir-map-data").inner_text())
-    assert [m["name"] for m in data["markers"]] == ["近所の百歳体操", "駅前のラジオ体操"]
+    data = page.evaluate("fetch(document.getElementById('dir-map').dataset.src).then(r => r.json())")
+    assert [p[4] for p in data["points"]] == ["近所の百歳体操", "駅前のラジオ体操"]
+    assert page.locator("#dir-map").get_attribute("data-markers") == "2"
     assert page.locator(".leaflet-marker-icon").count() >= 1
+    assert page.locator(".leaflet-overlay-pane path").count() >= 3 + 4  # town + 2 areas, 4 landmarks
+    labels = page.locator(".dir-lm-label").all_inner_texts()
+    assert any("ささえ駅" in t for t in labels) and any("ささえ市役所" in t for t in labels)
+    assert sum("地域包括支援センター" in t for t in labels) == 2
+    assert page.locator(".leaflet-control-scale-line").count() == 1
+    assert "地理院タイル" in page.locator(".leaflet-control-attribution").inner_text()
     results = page.locator("#dir-map-results .dir-result-link")
     assert results.all_inner_texts() == ["近所の百歳体操", "駅前のラジオ体操"]
     listing = page.locator("#dir-map-results").inner_text()

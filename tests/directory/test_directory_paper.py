@@ -79,3 +79,31 @@ def test_empty_area_still_prints(make_municipality):
     m = make_municipality(n_areas=1)
     assert dark_share(render_first_page(paper.booklet(m))) > 0.005
     assert paper.weekly_calendar(m).startswith(b"%PDF")
+
+
+def test_booklet_map_has_geography_scale_and_north(seeded_town):
+    """The map is no longer dots in an empty frame: outlines, landmarks with their names, a
+    scale bar in km and a north arrow (text layer), and clearly more ink than the dots alone."""
+    from sasaeai.geo.models import Landmark
+
+    m = seeded_town.municipality
+    area = seeded_town.areas[1]
+    for data, place in ((paper.booklet(m), m.name), (paper.booklet(m, area=area), area.name)):
+        first = pdf_text(data).split("\f")[0]
+        assert place in first
+        assert "km" in first and "北" in first
+        assert "地図の記号" in first
+        shown = [lm.name for lm in Landmark.objects.filter(municipality=m)]
+        assert sum(name in first for name in shown) >= 2
+    # The whole-town booklet also has one map per area, framed on it.
+    text = pdf_text(paper.booklet(m))
+    for a in seeded_town.areas:
+        assert f"■ {a.name}の地図" in text
+    assert "の地図" not in pdf_text(paper.booklet(m, area=area))
+
+
+def test_booklet_map_without_geography_still_draws(make_municipality):
+    """A municipality without outlines or landmarks still gets the dots, scale and arrow."""
+    m = make_municipality(n_areas=1)
+    text = pdf_text(paper.booklet(m)).split("\f")[0]
+    assert "北" in text and ("km" in text or " m" in text)

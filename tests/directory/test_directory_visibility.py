@@ -21,6 +21,7 @@ def _texts(client, m):
     out = {}
     out["search"] = client.get("/directory/", {"m": m.pk, "q": "体操"}).content.decode()
     out["map"] = client.get("/directory/map/", {"m": m.pk}).content.decode()
+    out["map_data"] = client.get("/directory/map/data.json", {"m": m.pk, "q": "体操"}).content.decode()
     out["api"] = json.dumps(client.get("/api/v1/resources", {"q": "体操", "page_size": 100}).json(), ensure_ascii=False)
     return out
 
@@ -72,19 +73,29 @@ def test_other_municipality_sees_no_restricted_resources(small_dir, make_municip
         assert client.get(f"/directory/r/{small_dir[key].pk}/edit/").status_code == 404
 
 
-def test_map_data_holds_only_visible_markers(seeded_town):
+@pytest.mark.parametrize("who", ["anonymous", "resident", "support_center", "coordinator_l1"])
+def test_map_data_holds_exactly_what_the_list_shows(seeded_town, make_user, client_for, who):
+    """The map's compact JSON has the same points as the search (list/API) for each role:
+    public ones for visitors and residents, professionals-only ones for professionals."""
+    from sasaeai.directory.selectors import SearchParams, search
+
     m = seeded_town.municipality
-    response = Client().get("/directory/map/", {"m": m.pk})
-    html = response.content.decode()
-    start = html.index('<script id="dir-map-data" type="application/json">') + len(
-        '<script id="dir-map-data" type="application/json">')
-    data = json.loads(html[start:html.index("</script>", start)])
-    ids = {marker["id"] for marker in data["markers"]}
+    user = None if who == "anonymous" else make_user(who, m)
+    client = Client() if user is None else client_for(user)
+    data = client.get("/directory/map/data.json", {"m": m.pk}).json()
+    ids = {p[0] for p in data["points"]}
+    expected = set(search(user, SearchParams(municipality_id=m.pk)).filter(location__isnull=False)
+                   .values_list("pk", flat=True))
+    assert ids == expected
     public = set(Service.objects.filter(municipality=m, status=Status.PUBLISHED, visibility=Visibility.PUBLIC)
                  .values_list("pk", flat=True))
-    assert ids and ids <= public
-    assert len(ids) == min(len(public), 500)
-
+    if who in ("anonymous", "resident"):
+        assert ids == public
+    elif who == "support_center":  # professionals-only entries too, never private ones
+        assert ids > public and not Service.objects.filter(pk__in=ids, visibility=Visibility.PRIVATE).exists()
+    else:  # an editor of the whole municipality also sees its private entries
+        assert ids > public
+    assert not Service.objects.filter(pk__in=ids).exclude(status=Status.PUBLISHED).exists()
 
 
 def _pdf_text(data: bytes) -> str:

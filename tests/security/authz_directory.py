@@ -28,6 +28,7 @@ def register(g):
     X.PAGES.update({
         "directory:search": E(X.EVERYONE, X.OTHER_ALL),
         "directory:map": E(X.EVERYONE, X.OTHER_ALL),
+        "directory:map_data": E(X.EVERYONE, X.OTHER_ALL, query=m, note="same visibility as the list"),
         "directory:paper": E(X.EVERYONE, X.OTHER_ALL),
         "directory:booklet": E(X.EVERYONE, X.OTHER_ALL, query=m, note="public resources only, printed for anyone"),
         "directory:calendar": E(X.EVERYONE, X.OTHER_ALL, query=m),

@@ -96,30 +96,136 @@ def _cost(service) -> str:
     return f"{service.cost_amount or 0:,}円"
 
 
-class SketchMap:
-    """An area sketch: numbered dots at the resources' positions (no tiles, no network)."""
+#: Landmark symbols on paper (drawn) and in the key under the map (the same glyphs).
+LANDMARK_KEY = [("station", "■", "駅"), ("city_hall", "◎", "市役所"), ("support_center", "▲", "地域包括支援センター")]
 
-    def __new__(cls, entries, width, height):
-        from reportlab.graphics.shapes import Circle, Drawing, Rect, String
+
+class SketchMap:
+    """The booklet's map, drawn as vectors (no tiles, no network): the municipality's outline,
+    the areas' outlines and names (the area of an area booklet shaded and framed), landmarks
+    with labels, the numbered resources, a scale bar in km and a north arrow."""
+
+    def __new__(cls, entries, width, height, *, municipality=None, area=None):
+        from reportlab.graphics.shapes import Circle, Drawing, Line, Polygon, Rect, String
         from reportlab.lib import colors
 
+        from sasaeai.geo import shapes
+        from sasaeai.geo.selectors import areas_of, landmarks_of
+
+        ink = colors.HexColor("#1b3a5c")
         d = Drawing(width, height)
-        d.add(Rect(0, 0, width, height, strokeColor=colors.HexColor("#555555"), fillColor=colors.HexColor("#f7f7f2")))
+        d.add(Rect(0, 0, width, height, strokeColor=None, fillColor=colors.HexColor("#e6eaee")))
+        areas = areas_of(municipality) if municipality is not None else []
+        outline = next((shapes.ring_of(a.boundary) for a in areas if a.layer == Area.Layer.MUNICIPALITY), [])
+        inner = [(a, shapes.ring_of(a.boundary)) for a in areas if a.layer == Area.Layer.DAILY_LIFE and a.boundary]
+        landmarks = landmarks_of(municipality) if municipality is not None else []
         points = [(n, s) for n, s in entries if s.location_id]
-        if points:
-            lats = [s.location.lat for _n, s in points]
-            lons = [s.location.lon for _n, s in points]
-            lat0, lat1, lon0, lon1 = min(lats), max(lats), min(lons), max(lons)
-            span_lat, span_lon = max(lat1 - lat0, 1e-4), max(lon1 - lon0, 1e-4)
-            pad = 18
-            for n, s in points:
-                x = pad + (s.location.lon - lon0) / span_lon * (width - 2 * pad)
-                y = pad + (s.location.lat - lat0) / span_lat * (height - 2 * pad)
-                color = colors.HexColor(CATEGORY_COLOR.get(s.category, "#333333"))
-                d.add(Circle(x, y, 6.5, fillColor=color, strokeColor=colors.white, strokeWidth=0.8))
-                d.add(String(x, y - 2.6, str(n), fontName=font(), fontSize=6.5, fillColor=colors.white,
-                             textAnchor="middle"))
-        d.add(String(8, height - 14, "▲北", fontName=font(), fontSize=10, fillColor=colors.HexColor("#333333")))
+        # Frame: the area (an area booklet) or the whole municipality, and every numbered point.
+        framed = shapes.ring_of(area.boundary) if area is not None and area.boundary else outline
+        extent = list(framed) + [(s.location.lat, s.location.lon) for _n, s in points]
+        if area is None and not framed:
+            extent += [(lm.lat, lm.lon) for lm in landmarks]
+        if not extent and area is not None:
+            extent = [(area.center_lat, area.center_lon)]
+        if not extent and municipality is not None and municipality.layer1_area:
+            extent = [(municipality.layer1_area.center_lat, municipality.layer1_area.center_lon)]
+        if not extent:
+            extent = [(35.68, 139.76)]
+        lat_mid = (min(p[0] for p in extent) + max(p[0] for p in extent)) / 2
+        lon_mid = (min(p[1] for p in extent) + max(p[1] for p in extent)) / 2
+        plane = shapes.Plane(lat_mid, lon_mid)
+        xy = [plane.xy(*p) for p in extent]
+        span_x = max(max(x for x, _y in xy) - min(x for x, _y in xy), 0.5)
+        span_y = max(max(y for _x, y in xy) - min(y for _x, y in xy), 0.5)
+        pad = 20
+        k = min((width - 2 * pad) / span_x, (height - 2 * pad) / span_y)  # points per km
+        mid_x = (max(x for x, _y in xy) + min(x for x, _y in xy)) / 2
+        mid_y = (max(y for _x, y in xy) + min(y for _x, y in xy)) / 2
+
+        def page(lat, lon):
+            x, y = plane.xy(lat, lon)
+            return width / 2 + (x - mid_x) * k, height / 2 + (y - mid_y) * k
+
+        def clipped(ring):
+            poly = [page(lat, lon) for lat, lon in ring[:-1]]
+            for a, b, c in ((-1, 0, 0), (1, 0, width), (0, -1, 0), (0, 1, height)):
+                if poly:
+                    poly = shapes.clip_half_plane(poly, a, b, c)
+            return [v for xy_ in poly for v in xy_]
+
+        def inside(x, y, margin=0):
+            return margin <= x <= width - margin and margin <= y <= height - margin
+
+        if outline:
+            d.add(Polygon(clipped(outline), fillColor=colors.HexColor("#fbfaf3"), strokeColor=None))
+        for a, ring in inner:
+            if area is not None and a.pk == area.pk:
+                d.add(Polygon(clipped(ring), fillColor=colors.HexColor("#fff1bf"), strokeColor=None))
+        for _a, ring in inner:
+            flat = clipped(ring)
+            if flat:
+                d.add(Polygon(flat, fillColor=None, strokeColor=ink, strokeWidth=1, strokeDashArray=[4, 3]))
+        if outline:
+            d.add(Polygon(clipped(outline), fillColor=None, strokeColor=ink, strokeWidth=2.2))
+        f = font()
+        for n, s in points:
+            x, y = page(s.location.lat, s.location.lon)
+            if not inside(x, y):
+                continue
+            color = colors.HexColor(CATEGORY_COLOR.get(s.category, "#333333"))
+            d.add(Circle(x, y, 7, fillColor=color, strokeColor=colors.white, strokeWidth=0.8))
+            d.add(String(x, y - 2.6, str(n), fontName=f, fontSize=7 if n < 100 else 6, fillColor=colors.white,
+                         textAnchor="middle"))
+        from reportlab.pdfbase.pdfmetrics import stringWidth
+
+        for a, ring in inner:  # area names last but landmarks, on a light box so dots do not hide them
+            x, y = page(*(shapes.centroid(ring) or (a.center_lat, a.center_lon)))
+            if inside(x, y, 12):
+                current = area is not None and a.pk == area.pk
+                size = 13 if current else 11
+                w = stringWidth(a.name, f, size)
+                d.add(Rect(x - w / 2 - 2, y + 7, w + 4, size + 3, fillColor=colors.Color(1, 1, 1, alpha=0.8),
+                           strokeColor=None))
+                d.add(String(x, y + 10, a.name, fontName=f, fontSize=size, textAnchor="middle",
+                             fillColor=ink if current else colors.HexColor("#41576e")))
+        for lm in landmarks:
+            x, y = page(lm.lat, lm.lon)
+            if not inside(x, y, 4):
+                continue
+            black, white = colors.black, colors.white
+            if lm.kind == "station":
+                d.add(Rect(x - 5, y - 5, 10, 10, fillColor=black, strokeColor=white, strokeWidth=1))
+            elif lm.kind == "city_hall":
+                d.add(Circle(x, y, 6.5, fillColor=white, strokeColor=black, strokeWidth=1.6))
+                d.add(Circle(x, y, 3, fillColor=None, strokeColor=black, strokeWidth=1.6))
+            elif lm.kind == "support_center":
+                d.add(Polygon([x - 6, y - 4.5, x + 6, y - 4.5, x, y + 6], fillColor=colors.HexColor("#f9a825"),
+                              strokeColor=black, strokeWidth=1.2))
+            else:
+                d.add(Circle(x, y, 4, fillColor=colors.HexColor("#9e9e9e"), strokeColor=black, strokeWidth=1))
+            size = 9
+            w = stringWidth(lm.name, f, size)
+            tx = x + 9 if x + 9 + w < width - 4 else x - 9 - w
+            d.add(Rect(tx - 1.5, y - 3.5, w + 3, size + 2.5, fillColor=colors.Color(1, 1, 1, alpha=0.85),
+                       strokeColor=None))
+            d.add(String(tx, y - 1.5, lm.name, fontName=f, fontSize=size, fillColor=black))
+        # Scale bar (bottom left): a round length near a quarter of the width, in two halves.
+        km = shapes.nice_length((width - 2 * pad) / k / 4)
+        bar = km * k
+        x0, y0 = 12, 12
+        d.add(Rect(x0 - 4, y0 - 4, bar + 44, 24, fillColor=colors.Color(1, 1, 1, alpha=0.85), strokeColor=None))
+        d.add(Rect(x0, y0, bar / 2, 5, fillColor=colors.black, strokeColor=colors.black, strokeWidth=0.8))
+        d.add(Rect(x0 + bar / 2, y0, bar / 2, 5, fillColor=colors.white, strokeColor=colors.black, strokeWidth=0.8))
+        label = f"{km:g} km" if km >= 1 else f"{km * 1000:g} m"
+        d.add(String(x0, y0 + 8, "0", fontName=f, fontSize=9, textAnchor="middle"))
+        d.add(String(x0 + bar, y0 + 8, label, fontName=f, fontSize=9, textAnchor="middle"))
+        # North arrow (top right).
+        nx, ny = width - 22, height - 16
+        d.add(Polygon([nx, ny, nx - 7, ny - 20, nx, ny - 15, nx + 7, ny - 20], fillColor=colors.black,
+                      strokeColor=colors.black, strokeWidth=0.8))
+        d.add(String(nx, ny - 32, "北", fontName=f, fontSize=11, textAnchor="middle"))
+        d.add(Line(nx, ny - 15, nx, ny - 22, strokeColor=colors.black))
+        d.add(Rect(0, 0, width, height, strokeColor=colors.HexColor("#555555"), fillColor=None))
         return d
 
 
@@ -150,8 +256,10 @@ def booklet(municipality: Municipality, *, area: Area | None = None, categories=
         Paragraph("通いの場、体操、サロン、買い物や移動の支え、相談窓口などをまとめました。"
                   "番号は地図の番号と同じです。参加する前に連絡先へお問い合わせください。", st["small"]),
         Spacer(1, 6 * mm),
-        SketchMap(numbered, A4[0] - 32 * mm, 110 * mm),
-        Spacer(1, 4 * mm),
+        SketchMap(numbered, A4[0] - 32 * mm, 120 * mm, municipality=municipality, area=area),
+        Paragraph("地図の記号：" + "　".join(f"{glyph} {label}" for _k, glyph, label in LANDMARK_KEY)
+                  + "　● 番号は下の一覧の番号　---- 地区の境界", st["small"]),
+        Spacer(1, 3 * mm),
     ]
     present = [c for c in Category.values if any(s.category == c for s in services)]
     legend = [[Paragraph(f'<font color="{CATEGORY_COLOR[c]}">●</font> {_esc(CATEGORY_JA[c])}', st["small"])
@@ -161,6 +269,14 @@ def booklet(municipality: Municipality, *, area: Area | None = None, categories=
         story.append(Table(legend, colWidths=[(A4[0] - 32 * mm) / 3] * 3))
     if not services:
         story.append(Paragraph("掲載できる情報はまだありません。", st["entry"]))
+    # The whole town: one map per area as well, framed on it, so the numbers stay readable.
+    if area is None and services:
+        areas = Area.objects.filter(municipality=municipality, layer=Area.Layer.DAILY_LIFE).order_by("name", "pk")
+        for i, a in enumerate(a for a in areas if any(s.area_id == a.pk for s in services)):
+            story += [PageBreak() if i == 0 else Spacer(1, 6 * mm), KeepTogether([
+                Paragraph(_esc(f"■ {a.name}の地図"), st["h2"]),
+                SketchMap([(n, s) for n, s in numbered if s.area_id == a.pk], A4[0] - 32 * mm, 105 * mm,
+                          municipality=municipality, area=a)])]
     # Entries by category.
     current = None
     for n, s in numbered:

@@ -6,6 +6,7 @@ app_name = "directory"
 urlpatterns = [
     path("directory/", views.search_page, name="search"),
     path("directory/map/", views.map_page, name="map"),
+    path("directory/map/data.json", views.map_data, name="map_data"),
     path("directory/new/", views.create, name="create"),
     path("directory/manage/", views.manage, name="manage"),
     path("directory/suggest/", views.suggest, name="suggest_new"),

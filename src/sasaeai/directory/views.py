@@ -9,7 +9,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import F
-from django.http import Http404, HttpResponse
+from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -19,13 +19,13 @@ from django.views.decorators.http import require_POST
 from sasaeai.tenancy.models import Area, Municipality
 from sasaeai.tenancy.selectors import in_tenant, primary_municipality
 
-from . import hsds, paper, selectors, services, template
+from . import hsds, paper, printouts, selectors, services, template
 from .forms import ImportForm, ReviewForm, ScheduleFormSet, SearchForm, ServiceForm, SuggestionForm
 from .models import CATEGORY_JA, Category, Service, Suggestion
 from .schedules import describe
 
 PAGE_SIZE = 20
-MAP_LIMIT = 500
+MAP_LIMIT = 5000
 
 
 def _municipality(request) -> Municipality | None:
@@ -95,34 +95,57 @@ def search_page(request):
 
 
 def map_page(request):
-    """支え合いマップ: markers by category with clustering, and the same results as a list."""
+    """支え合いマップ: a small page; the points (clustered), the outlines and the landmarks come
+    from `map_data` as compact JSON. Beside the map, the first page of the same results."""
     municipality = _municipality(request)
     form, qs, near, _params = _search(request, municipality)
-    results = list(qs[:MAP_LIMIT])
-    items = [_item(s, near) for s in results]
-    markers = [
-        {"id": s.pk, "name": s.name, "category": s.category, "category_label": s.get_category_display(),
-         "lat": s.location.lat, "lon": s.location.lon, "url": reverse("directory:detail", args=[s.pk]),
-         "place": s.location.name, "when": i["when"][0] if i["when"] else ""}
-        for s, i in zip(results, items, strict=True) if s.location_id
-    ]
+    page = Paginator(qs, PAGE_SIZE).get_page(1)
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(request, "directory/map.html", {
+        "municipality": municipality, "form": form, "page": page, "near": near,
+        "items": [_item(s, near) for s in page.object_list], "query": query.urlencode(),
+        "categories": [(c.value, c.label) for c in Category], "tiles": _tiles(),
+    })
+
+
+def _tiles() -> dict:
+    return {"url": getattr(settings, "SASAEAI_MAP_TILE_URL", ""),
+            "attribution": getattr(settings, "SASAEAI_MAP_ATTRIBUTION", ""),
+            "attribution_url": getattr(settings, "SASAEAI_MAP_ATTRIBUTION_URL", ""),
+            "max_zoom": getattr(settings, "SASAEAI_MAP_MAX_ZOOM", 18)}
+
+
+def map_data(request):
+    """The map's data as compact JSON: `points` are `[id, lat, lon, category index, name]`
+    (the same search and visibility as the list and the API), `categories` the legend
+    `[code, label]`, `geo` a GeoJSON FeatureCollection of outlines and landmarks."""
+    from sasaeai.geo.models import Landmark
+    from sasaeai.geo.selectors import feature_collection
+
+    municipality = _municipality(request)
+    _form, qs, near, _params = _search(request, municipality)
+    codes = list(Category.values)
+    index = {c: i for i, c in enumerate(codes)}
+    rows = list(qs.filter(location__isnull=False)
+                .values_list("pk", "location__lat", "location__lon", "category", "name")[:MAP_LIMIT + 1])
+    truncated = len(rows) > MAP_LIMIT
+    points = [[pk, round(lat, 5), round(lon, 5), index.get(cat, -1), name]
+              for pk, lat, lon, cat, name in rows[:MAP_LIMIT]]
+    area = municipality.layer1_area if municipality else None
     if near:
         center = {"lat": near[0], "lon": near[1], "zoom": 15}
-    elif markers:
-        center = {"lat": sum(m["lat"] for m in markers) / len(markers),
-                  "lon": sum(m["lon"] for m in markers) / len(markers), "zoom": 14}
+    elif area:
+        center = {"lat": area.center_lat, "lon": area.center_lon, "zoom": 13}
     else:
-        area = municipality.layer1_area if municipality else None
-        center = {"lat": area.center_lat if area else 35.68, "lon": area.center_lon if area else 139.76, "zoom": 13}
-    query = request.GET.copy()
-    return render(request, "directory/map.html", {
-        "municipality": municipality, "form": form, "items": items, "near": near,
-        "map_data": {"markers": markers, "center": center, "near": bool(near),
-                     "tile_url": settings.SASAEAI_MAP_TILE_URL if hasattr(settings, "SASAEAI_MAP_TILE_URL") else "",
-                     "attribution": getattr(settings, "SASAEAI_MAP_ATTRIBUTION", "")},
-        "truncated": len(results) >= MAP_LIMIT, "query": query.urlencode(),
-        "categories": [(c.value, c.label) for c in Category],
-    })
+        center = {"lat": 35.68, "lon": 139.76, "zoom": 13}
+    return JsonResponse({
+        "categories": [[c, str(Category(c).label)] for c in codes],
+        "kinds": {k: str(label) for k, label in Landmark.Kind.choices},
+        "points": points, "truncated": truncated, "near": bool(near), "center": center,
+        "detail": reverse("directory:detail", args=[0]),
+        "geo": feature_collection(municipality) if municipality else {"type": "FeatureCollection", "features": []},
+    }, json_dumps_params={"ensure_ascii": False, "separators": (",", ":")})
 
 
 def _service_for_view(request, pk) -> Service:
@@ -304,25 +327,31 @@ def _paper_area(request, municipality):
     return None
 
 
-def _pdf(data: bytes, name: str) -> HttpResponse:
+def _pdf(data: bytes, name: str, *, cached: bool | None = None) -> HttpResponse:
     response = HttpResponse(data, content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="{name}"'
+    if cached is not None:
+        response["X-Printout-Cache"] = "hit" if cached else "miss"
     return response
 
 
 def booklet(request):
-    """冊子: public resources only, whoever asks (paper is handed out)."""
+    """冊子: public resources only, whoever asks (paper is handed out). Cached per data version."""
     municipality = _municipality(request)
     area = _paper_area(request, municipality)
-    categories = [c for c in request.GET.getlist("category") if c in Category.values] or None
-    return _pdf(paper.booklet(municipality, area=area, categories=categories), "booklet.pdf")
+    categories = sorted({c for c in request.GET.getlist("category") if c in Category.values}) or None
+    data, hit = printouts.get_or_build("booklet", municipality, area, categories,
+                                       lambda: paper.booklet(municipality, area=area, categories=categories))
+    return _pdf(data, "booklet.pdf", cached=hit)
 
 
 def calendar(request):
-    """週間プログラム表: public resources only."""
+    """週間プログラム表: public resources only. Cached per data version."""
     municipality = _municipality(request)
     area = _paper_area(request, municipality)
-    return _pdf(paper.weekly_calendar(municipality, area=area), "calendar.pdf")
+    data, hit = printouts.get_or_build("calendar", municipality, area, None,
+                                       lambda: paper.weekly_calendar(municipality, area=area))
+    return _pdf(data, "calendar.pdf", cached=hit)
 
 
 def paper_page(request):
