@@ -7,6 +7,8 @@ from datetime import timedelta
 
 import pytest
 from django.utils import timezone
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from sasaeai.safety.models import AccessLog
 from sasaeai.safety.sensitive import PHONE_AFTER_END, PHONE_BEFORE_START, helper_may_see_phone
@@ -110,3 +112,19 @@ def test_the_nav_offers_emergency_around_a_booked_visit(visit, client_for):
     resident, helper, _booking = visit(timedelta(minutes=30))
     html = client_for(helper.user).get("/").content.decode()
     assert f'href="/safety/residents/{resident.pk}/emergency/"' in html
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(offset=st.integers(min_value=-6 * 3600, max_value=6 * 3600))
+def test_outside_the_window_the_number_is_never_shown(visit_once, offset):
+    """For a booked (not started) visit the number shows exactly within [start − 1 h, end + 30 min]."""
+    helper, booking = visit_once
+    now = booking.starts_at + timedelta(seconds=offset)
+    inside = booking.starts_at - PHONE_BEFORE_START <= now <= booking.ends_at + PHONE_AFTER_END
+    assert helper_may_see_phone(helper.user, booking, now=now) is inside
+
+
+@pytest.fixture
+def visit_once(visit):
+    _resident, helper, booking = visit(timedelta(hours=2))
+    return helper, booking
