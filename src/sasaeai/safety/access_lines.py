@@ -49,7 +49,8 @@ class Line:
 
     @property
     def spans_time(self) -> bool:
-        return self.first_at != self.last_at
+        """The first and last read fall in different minutes (the page shows a span)."""
+        return self.first_at.replace(second=0, microsecond=0) != self.last_at.replace(second=0, microsecond=0)
 
     @property
     def role_labels(self) -> list[str]:

@@ -13,7 +13,7 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse, JsonResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy, pgettext_lazy
+from django.utils.translation import gettext_lazy, pgettext, pgettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_POST
@@ -154,7 +154,8 @@ def access_log_page(request, resident_id: int):
              "is_resident": line.actor_id is not None and line.actor_id == resident.user_id,
              "relation": relations.get(line.actor_id, "")} for line in page]
     return render(request, "safety/access_log.html", {
-        "resident": resident, "page": page, "rows": rows, "side": side, "sides": LOG_SIDES})
+        "resident": resident, "page": page, "rows": rows, "side": side, "sides": LOG_SIDES,
+        "sep": pgettext("list separator", ", ")})
 
 
 LOG_COLUMNS = ("id", "at", "actor_id", "actor_roles", "actor_roles_label", "resident_id", "municipality_id",
