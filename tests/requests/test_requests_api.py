@@ -37,8 +37,10 @@ def test_api_journey(town, client_for):
     booking_id = r.json()["id"]
     before = AccessLog.objects.count()
     body = helper.get(f"/api/v1/requests/{req_id}").json()
-    assert body["private"]["pets"] == "猫" and body["private"]["phone"] == "090-****-5678"
+    # The visit starts within the hour: the booked helper sees the whole number (issue 9 §8), logged.
+    assert body["private"]["pets"] == "猫" and body["private"]["phone"] == "09012345678"
     assert AccessLog.objects.count() == before + 1
+    assert "phone" in AccessLog.objects.latest("pk").fields
     r = _post(helper, f"/api/v1/bookings/{booking_id}/check-out", {})
     assert r.status_code == 400 and r.json()["code"] == "illegal_transition"
     r = _post(helper, f"/api/v1/bookings/{booking_id}/check-in", {"share_location": True, "lat": 35.66, "lon": 139.33, "agree_standards": True})

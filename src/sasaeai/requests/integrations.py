@@ -50,6 +50,26 @@ def ensure_standards_agreed(profile, resident, *, user, agree: bool) -> None:
     vetting.agree(profile, resident, by=user)
 
 
+def helper_may_see_phone(user, booking) -> bool:
+    """The booked helper sees the recipient's phone number during the visit window (safety)."""
+    from sasaeai.safety.sensitive import helper_may_see_phone as may_see
+
+    return may_see(user, booking)
+
+
+def emergency_url(user, booking) -> str:
+    """The 「緊急」 page for this booking's recipient when the helper may raise an emergency
+    (the visit day; safety), else ""."""
+    from django.urls import reverse
+
+    from sasaeai.safety import emergency
+
+    resident = booking.request.recipient
+    if booking.status not in ("booked", "in_progress") or not emergency.may_raise(user, resident, booking):
+        return ""
+    return reverse("safety:emergency", args=[resident.pk])
+
+
 def record_access(request_or_user, resident, fields, purpose: str) -> None:
     from sasaeai.safety.audit import record_access as record
 

@@ -25,12 +25,14 @@ def explain_reasons(reasons, lang: str = "ja") -> str:
         return ""
 
 
-def private_fields(req, *, booking_helper_view: bool) -> dict:
+def private_fields(req, *, booking_helper_view: bool, reveal_phone: bool = False) -> dict:
     """The sensitive part of a request. For a helper the phone stays masked unless the
-    recipient allows sharing. `audited` lists the field names shown (for the access log)."""
+    recipient allows sharing or `reveal_phone` (the booked helper during the visit window,
+    `safety.sensitive.helper_may_see_phone`). `audited` lists the field names shown (for the
+    access log)."""
     r = req.recipient
     phone = r.phone or ""
-    if booking_helper_view and not req.share_phone:
+    if booking_helper_view and not (req.share_phone or reveal_phone):
         phone = mask_phone(phone)
     out = {
         "address": r.address,

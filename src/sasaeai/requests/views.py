@@ -37,7 +37,13 @@ from .forms import (
     ReviewForm,
     VisitForm,
 )
-from .integrations import has_agreed_standards, has_matching_consent, record_access
+from .integrations import (
+    emergency_url,
+    has_agreed_standards,
+    has_matching_consent,
+    helper_may_see_phone,
+    record_access,
+)
 from .models import (
     Booking,
     BookingStatus,
@@ -201,7 +207,8 @@ def detail(request, pk: int):
     show_private = selectors.may_see_private(user, req)
     private = None
     if show_private:
-        private = private_fields(req, booking_helper_view=not (recipient_side or selectors.is_staff_for(user, req)))
+        private = private_fields(req, booking_helper_view=not (recipient_side or selectors.is_staff_for(user, req)),
+                                 reveal_phone=helper_may_see_phone(user, booking))
         record_access(request, req.recipient, private["audited"], "matching")
     my_offer = Offer.objects.filter(request=req, helper=profile).first() if profile else None
     ctx = {
@@ -543,13 +550,14 @@ def booking_detail(request, booking_id: int):
     req = booking.request
     private = None
     if selectors.helper_may_see_private(request.user, req):
-        private = private_fields(req, booking_helper_view=True)
-        record_access(request, req.recipient, private["audited"], "matching")
+        private = private_fields(req, booking_helper_view=True,
+                                 reveal_phone=helper_may_see_phone(request.user, booking))
+        record_access(request, req.recipient, private["audited"], "visit")
     review = Review.objects.filter(booking=booking, direction=ReviewDirection.OF_RECIPIENT).first()
     return render(request, "requests/booking.html", {
         "booking": booking, "req": req, "private": private, "visit_form": VisitForm(),
         "review": review, "review_form": ReviewForm() if booking.status == BookingStatus.COMPLETED and not review else None,
-        "reason_form": ReasonForm(),
+        "reason_form": ReasonForm(), "emergency_url": emergency_url(request.user, booking),
         "standards_needed": booking.status == BookingStatus.BOOKED
         and not has_agreed_standards(booking.helper, req.recipient),
     })

@@ -89,6 +89,20 @@ class ConsentEvent(AppendOnlyModel):
         return f"consent #{self.pk} {self.purpose}={'yes' if self.granted else 'no'}"
 
 
+class AccessPurpose(models.TextChoices):
+    """Why a sensitive read happened (the `purpose` code of an `AccessLog` entry). The codes
+    are stored as they are; pages and exports show these labels (`safety/labels.py`)."""
+
+    MATCHING = "matching", Purpose.MATCHING.label
+    CARE_COORDINATION = "care_coordination", _("Support by care staff (職員による支援)")
+    VISIT = "visit", _("A booked helper's visit (担い手の訪問)")
+    OWN_RECORD = "own_record", _("Checking one's own record (本人・代理人による確認)")
+    EMERGENCY_PLAN = "emergency_plan", _("Emergency plan (緊急時対応計画)")
+    EMERGENCY = "emergency", _("Emergency response (緊急対応)")
+    INCIDENT = "incident", _("Incident report (事故・ヒヤリハット報告)")
+    SUBJECT_EXPORT = "subject_export", _("Copy of the data for the person (本人への開示)")
+
+
 class AccessLog(AppendOnlyModel):
     """閲覧記録: one read of sensitive fields of a resident's record. Holds ids and field names
     only — never the values. Append-only (model, queryset and, on PostgreSQL, a trigger)."""

@@ -11,7 +11,7 @@ def items(request) -> list[dict]:
     out = []
     visit = current_visit(user)
     if visit is not None:
-        # During a visit the helper always has the emergency button one tap away.
+        # Around and during a visit the helper always has the emergency button one tap away.
         out.append({"label": _("Emergency"), "url": reverse("safety:emergency", args=[visit.request.recipient_id]),
                     "order": 1})
     if selectors.residents_acted_for(user).exists():
@@ -22,10 +22,20 @@ def items(request) -> list[dict]:
 
 
 def current_visit(user):
-    """The helper's booking in progress now (checked in, not checked out), if any."""
+    """The helper's visit now: the booking in progress (checked in, not checked out), else a
+    booked visit whose window is open (`sensitive.PHONE_BEFORE_START` before the start until
+    `PHONE_AFTER_END` after the end), so 「緊急」 is one tap away from every page."""
+    from django.utils import timezone
+
     from sasaeai.requests.models import Booking, BookingStatus
 
-    return (Booking.objects.filter(helper__user=user, helper__suspended_at__isnull=True,
-                                   status=BookingStatus.IN_PROGRESS, checked_in_at__isnull=False,
-                                   checked_out_at__isnull=True)
-            .select_related("request").order_by("-checked_in_at").first())
+    from .sensitive import PHONE_AFTER_END, PHONE_BEFORE_START
+
+    mine = Booking.objects.filter(helper__user=user, helper__suspended_at__isnull=True).select_related("request")
+    visit = (mine.filter(status=BookingStatus.IN_PROGRESS, checked_in_at__isnull=False, checked_out_at__isnull=True)
+             .order_by("-checked_in_at").first())
+    if visit is None:
+        now = timezone.now()
+        visit = (mine.filter(status=BookingStatus.BOOKED, starts_at__lte=now + PHONE_BEFORE_START,
+                             ends_at__gte=now - PHONE_AFTER_END).order_by("starts_at").first())
+    return visit

@@ -103,8 +103,24 @@ def visit_alerts_for(user) -> QuerySet[VisitAlert]:
     return scoped(VisitAlert.objects.all(), user, COORDINATOR_ROLES | {Role.OPERATOR})
 
 
-def access_log_for_resident(user, resident: Resident) -> QuerySet[AccessLog]:
-    return AccessLog.objects.filter(resident_id=resident.pk).order_by("-at", "-pk")
+def access_log_for_resident(user, resident: Resident, *, side: str = "") -> QuerySet[AccessLog]:
+    """The record's log, newest first. `side`: "own" (the resident's own account and their
+    proxies), "others" (staff, helpers and the system) or "" (everything)."""
+    qs = AccessLog.objects.filter(resident_id=resident.pk).order_by("-at", "-pk")
+    if side == "own":
+        return qs.filter(actor_id__in=own_side_user_ids(resident))
+    if side == "others":
+        return qs.exclude(actor_id__in=own_side_user_ids(resident))
+    return qs
+
+
+def own_side_user_ids(resident: Resident) -> set[int]:
+    """The accounts that read the record as the resident's side: their own account and every
+    current proxy."""
+    ids = set(resident.proxies.values_list("user_id", flat=True))
+    if resident.user_id:
+        ids.add(resident.user_id)
+    return ids
 
 
 def access_log_for_export(user) -> QuerySet[AccessLog]:

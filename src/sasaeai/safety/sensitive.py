@@ -3,7 +3,10 @@ endpoint uses before showing them (the read is then written to the access log)."
 
 from __future__ import annotations
 
+from datetime import datetime, timedelta
+
 from django.http import Http404
+from django.utils import timezone
 
 from sasaeai.residents.models import Resident
 from sasaeai.residents.selectors import residents_acted_for, residents_for_staff
@@ -67,3 +70,34 @@ def read(request_or_user, resident: Resident, relation: str, fields=DISPLAY_FIEL
     record_access(request_or_user, resident, shown or allowed,
                   purpose or {"staff": "care_coordination", "helper": "visit", "self_side": "own_record"}[relation])
     return values
+
+
+# --- the booked helper and the recipient's phone number ----------------------------------------
+
+#: The booked helper sees the recipient's full phone number (otherwise masked unless the
+#: request allows sharing it) from this long before the visit starts ...
+PHONE_BEFORE_START = timedelta(hours=1)
+#: ... until this long after its planned end, and for as long as the helper is checked in.
+PHONE_AFTER_END = timedelta(minutes=30)
+
+
+def helper_phone_window(booking) -> tuple[datetime, datetime]:
+    return booking.starts_at - PHONE_BEFORE_START, booking.ends_at + PHONE_AFTER_END
+
+
+def helper_may_see_phone(user, booking, now: datetime | None = None) -> bool:
+    """The helper of this live booking (not suspended), during the visit window: to ring the
+    bell, find the door or call the person at the door. The caller logs the read."""
+    from sasaeai.requests.models import BookingStatus
+
+    if booking is None or not getattr(user, "is_authenticated", False):
+        return False
+    helper = booking.helper
+    if helper.user_id != user.pk or helper.suspended_at is not None:
+        return False
+    if booking.status == BookingStatus.IN_PROGRESS and booking.checked_out_at is None:
+        return True
+    if booking.status != BookingStatus.BOOKED:
+        return False
+    start, end = helper_phone_window(booking)
+    return start <= (now or timezone.now()) <= end

@@ -13,6 +13,7 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse, JsonResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, pgettext, pgettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_POST
@@ -22,6 +23,7 @@ from sasaeai.tenancy.selectors import in_tenant, municipalities_for
 
 from . import consent as consent_service
 from . import emergency, incidents, monitoring, recovery, selectors, subject, vetting
+from .access_lines import group_bursts
 from .audit import record_access
 from .forms import (
     ConsentForm,
@@ -35,6 +37,7 @@ from .forms import (
     RulesForm,
     StaffConsentForm,
 )
+from .labels import entry_labels
 from .models import (
     AccessLog,
     AlertStatus,
@@ -126,27 +129,45 @@ def consent_page(request, resident_id: int):
 
 # --- access log -----------------------------------------------------------------------------
 
+#: The filter of the 「この記録を見た人」 page: (value, label).
+LOG_SIDES = (("", pgettext_lazy("access log filter", "Everyone")), ("own", gettext_lazy("The person and their family or proxies")),
+             ("others", gettext_lazy("Staff, helpers and the system")))
+
+
 @login_required
 def access_log_page(request, resident_id: int):
-    """閲覧記録: who looked at this record (resident, proxies and care staff)."""
+    """閲覧記録: who looked at this record (resident, proxies and care staff), one line per
+    burst of reads, with labels instead of codes; filter own side / staff."""
     resident, relation = resident_for(request.user, resident_id)
     if relation == "helper":
         raise PermissionDenied
-    entries = selectors.access_log_for_resident(request.user, resident)
-    page = Paginator(entries, 50).get_page(request.GET.get("page"))
-    users = get_user_model().objects.in_bulk({e.actor_id for e in page if e.actor_id})
-    rows = [{"entry": e, "actor": users.get(e.actor_id)} for e in page]
-    return render(request, "safety/access_log.html", {"resident": resident, "page": page, "rows": rows})
+    side = request.GET.get("show", "")
+    if side not in dict(LOG_SIDES):
+        side = ""
+    entries = selectors.access_log_for_resident(request.user, resident, side=side).only(
+        "pk", "at", "actor_id", "actor_roles", "fields", "purpose", "channel", "ip_prefix")
+    page = Paginator(group_bursts(entries.iterator(chunk_size=2000)), 50).get_page(request.GET.get("page"))
+    users = get_user_model().objects.in_bulk({line.actor_id for line in page if line.actor_id})
+    relations = {p.user_id: p.get_relation_display() for p in resident.proxies.all()}
+    own_ids = selectors.own_side_user_ids(resident)
+    rows = [{"line": line, "actor": users.get(line.actor_id), "own": line.actor_id in own_ids,
+             "is_resident": line.actor_id is not None and line.actor_id == resident.user_id,
+             "relation": relations.get(line.actor_id, "")} for line in page]
+    return render(request, "safety/access_log.html", {
+        "resident": resident, "page": page, "rows": rows, "side": side, "sides": LOG_SIDES,
+        "sep": pgettext("list separator", ", ")})
 
 
-LOG_COLUMNS = ("id", "at", "actor_id", "actor_roles", "resident_id", "municipality_id", "fields", "purpose",
-               "channel", "path", "ip_prefix")
+LOG_COLUMNS = ("id", "at", "actor_id", "actor_roles", "actor_roles_label", "resident_id", "municipality_id",
+               "fields", "fields_label", "purpose", "purpose_label", "channel", "channel_label", "path", "ip_prefix")
 
 
 def _log_row(entry: AccessLog) -> dict:
+    """Codes as stored, and their labels (in the request's language) beside them."""
     return {"id": entry.pk, "at": entry.at.isoformat(), "actor_id": entry.actor_id, "actor_roles": entry.actor_roles,
             "resident_id": entry.resident_id, "municipality_id": entry.municipality_id, "fields": entry.fields,
-            "purpose": entry.purpose, "channel": entry.channel, "path": entry.path, "ip_prefix": entry.ip_prefix}
+            "purpose": entry.purpose, "channel": entry.channel, "path": entry.path, "ip_prefix": entry.ip_prefix,
+            **entry_labels(entry)}
 
 
 class _Echo:
@@ -176,6 +197,7 @@ def access_log_export(request, fmt: str):
         for e in qs.iterator(chunk_size=2000):
             row = _log_row(e)
             row["fields"] = " ".join(row["fields"])
+            row["fields_label"] = ", ".join(row["fields_label"])
             yield writer.writerow([row[c] for c in LOG_COLUMNS])
 
     response = StreamingHttpResponse(rows(), content_type="text/csv; charset=utf-8")

@@ -12,7 +12,7 @@ from ninja.pagination import paginate
 from pydantic import Field
 
 from sasaeai.requests import selectors, services, texts
-from sasaeai.requests.integrations import has_matching_consent, record_access
+from sasaeai.requests.integrations import has_matching_consent, helper_may_see_phone, record_access
 from sasaeai.requests.models import (
     Booking,
     MatchingRun,
@@ -256,7 +256,9 @@ def _request_out(request, req, *, with_private: bool = True) -> dict:
     if with_private and selectors.may_see_private(request.user, req):
         is_helper_view = not (selectors.is_recipient_side(request.user, req)
                               or selectors.is_staff_for(request.user, req))
-        fields = private_fields(req, booking_helper_view=is_helper_view)
+        fields = private_fields(req, booking_helper_view=is_helper_view,
+                                reveal_phone=is_helper_view and helper_may_see_phone(request.user,
+                                                                                     selectors.live_booking(req)))
         record_access(request, req.recipient, fields.pop("audited"), "matching")
         data["private"] = fields
     return data

@@ -14,6 +14,7 @@ from sasaeai.residents.models import Resident
 from sasaeai.safety import consent as consent_service
 from sasaeai.safety import emergency, incidents, monitoring, recovery, selectors, subject, vetting
 from sasaeai.safety.audit import record_access
+from sasaeai.safety.labels import entry_labels
 from sasaeai.safety.models import (
     AccessLog,
     ConsentBasis,
@@ -133,6 +134,27 @@ class AccessLogOut(Schema):
     channel: str
     path: str
     ip_prefix: str
+    #: Labels beside the codes, in the request's language (`safety/labels.py`).
+    actor_roles_label: str = ""
+    fields_label: list[str] = []
+    purpose_label: str = ""
+    channel_label: str = ""
+
+    @staticmethod
+    def resolve_actor_roles_label(obj) -> str:
+        return entry_labels(obj)["actor_roles_label"]
+
+    @staticmethod
+    def resolve_fields_label(obj) -> list[str]:
+        return entry_labels(obj)["fields_label"]
+
+    @staticmethod
+    def resolve_purpose_label(obj) -> str:
+        return entry_labels(obj)["purpose_label"]
+
+    @staticmethod
+    def resolve_channel_label(obj) -> str:
+        return entry_labels(obj)["channel_label"]
 
 
 @router.get("/residents/{resident_id}/access-log", response=responses(200, list[AccessLogOut]),
