@@ -9,7 +9,7 @@ SCALE ?= small
 SEED ?= 1
 STAMP := $(VENV)/.installed
 
-.PHONY: install demo test test-fast lint messages serve clean browsers
+.PHONY: install demo test test-fast lint messages serve clean browsers fuzz
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -35,6 +35,15 @@ demo: install
 test: install
 	$(BIN)/ruff check src tests
 	$(BIN)/pytest -n 2 --dist loadgroup
+
+# schemathesis with 200 examples per operation (anonymous, 2FA coordinator, proxy): long, not in `make test`.
+fuzz: install
+	rm -rf var/fuzz && mkdir -p var/fuzz
+	SASAEAI_FUZZ_EXAMPLES=$${SASAEAI_FUZZ_EXAMPLES:-200} SASAEAI_FUZZ_REPORT=var/fuzz \
+	  $(BIN)/pytest -n 2 -q tests/security/test_security_schemathesis.py
+	$(BIN)/python -c "import collections, json, pathlib; c = collections.Counter(); \
+	  [c.update(json.loads(p.read_text())) for p in pathlib.Path('var/fuzz').glob('*.json')]; \
+	  print(json.dumps({'examples_per_operation': $${SASAEAI_FUZZ_EXAMPLES:-200}, **c}, sort_keys=True))"
 
 test-fast: install
 	$(BIN)/pytest -n 2 -m "not browser"

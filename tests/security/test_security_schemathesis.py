@@ -3,8 +3,11 @@ bounded examples per operation, anonymous and authenticated (a staff coordinator
 two-factor token, and a proxy). No 5xx; every response matches the schema (status code
 documented, content type, body)."""
 
+import collections
 import datetime as dt
 import json
+import os
+from pathlib import Path
 
 import pytest
 import schemathesis
@@ -83,16 +86,36 @@ def _keep_test_connection():
 
 schema = _load_schema()
 
+#: Examples per operation: 5 in every `make test`; `make fuzz` runs 200 (SASAEAI_FUZZ_EXAMPLES).
+EXAMPLES = int(os.environ.get("SASAEAI_FUZZ_EXAMPLES", "5"))
+#: Calls and outcomes of this run, written to var/fuzz-report.json by `make fuzz`.
+COUNTS: collections.Counter = collections.Counter()
+
+
+@pytest.fixture(scope="module", autouse=True)
+def _report():
+    yield
+    report = os.environ.get("SASAEAI_FUZZ_REPORT")  # a folder: one file per pytest-xdist worker
+    if report:
+        name = os.environ.get("PYTEST_XDIST_WORKER", "main")
+        Path(report, f"{name}.json").write_text(json.dumps(dict(COUNTS), sort_keys=True))
+
 
 @schema.parametrize()
-@settings(max_examples=5, deadline=None, derandomize=True, database=None,
+@settings(max_examples=EXAMPLES, deadline=None, derandomize=True, database=None,
           suppress_health_check=list(HealthCheck))
 def test_api_conforms_to_its_schema(case, auth_headers, db):
     for headers in auth_headers:
         try:
             with transaction.atomic():
                 response = case.call(headers=headers)
-                case.validate_response(response, checks=CHECKS, headers=headers)
+                COUNTS["calls"] += 1
+                COUNTS[f"status_{response.status_code // 100}xx"] += 1
+                try:
+                    case.validate_response(response, checks=CHECKS, headers=headers)
+                except Exception:
+                    COUNTS["failures"] += 1
+                    raise
                 raise _Rollback
         except _Rollback:
             pass
