@@ -46,9 +46,9 @@ def test_family_sees_how_many_helpers_were_asked_and_until_when(town, new_reques
     assert f"{until.month}月{until.day}日 18:00" in page
     for helper in town.helpers[:3]:
         assert helper.user.display_name in page
-    # …and in the list of their requests.
-    listing = client_for(town.proxy_user).get("/requests/").content.decode()
-    assert "3人の担い手に依頼中です" in listing
+    # …in the list of their requests and on their home page.
+    for url in ("/requests/", "/"):
+        assert "3人の担い手に依頼中です" in client_for(town.proxy_user).get(url).content.decode(), url
 
 
 def test_the_count_follows_the_answers(town, new_request, client_for):

@@ -4,7 +4,25 @@ predicate decides both whether a page answers and whether the link to it is show
 
 import rules
 
+from sasaeai.tenancy.models import STAFF_ROLES
+from sasaeai.tenancy.selectors import municipality_ids
+
 from . import selectors
+
+
+def _member_as(user, roles) -> bool:
+    ids = municipality_ids(user, roles)
+    return ids is None or bool(ids)
+
+
+@rules.predicate
+def is_coordinating(user):
+    return user.is_authenticated and _member_as(user, selectors.COORDINATING_ROLES)
+
+
+@rules.predicate
+def is_staff(user):
+    return user.is_authenticated and _member_as(user, STAFF_ROLES)
 
 
 @rules.predicate
@@ -25,3 +43,7 @@ def has_booked_helper(user, req):
 #: The booked helper's profile (name, skills, verified qualifications, rating, languages — no
 #: contact data): the resident, their family and the staff of the area, once a helper is booked.
 rules.add_perm("requests.view_booked_helper", (is_recipient_side | is_staff_for) & has_booked_helper)
+#: The open-requests board and batch matching: coordinators (their areas), administrators, the operator.
+rules.add_perm("requests.coordinate", is_coordinating)
+#: 電話受付: staff enter a request for a resident they cover.
+rules.add_perm("requests.phone_intake", is_staff)

@@ -22,7 +22,7 @@ from django.views.decorators.http import require_POST
 from sasaeai.accounts.phone import mask_phone, normalize_phone
 from sasaeai.helpers.models import HelperProfile
 from sasaeai.residents.selectors import residents_acted_for, residents_for_staff
-from sasaeai.tenancy.models import STAFF_ROLES, Area, Municipality
+from sasaeai.tenancy.models import Area, Municipality
 from sasaeai.tenancy.selectors import municipality_ids
 
 from . import selectors, services
@@ -84,8 +84,7 @@ def _managed_request(request, pk: int) -> HelpRequest:
 def coordinator_required(view):
     @wraps(view)
     def wrapped(request, *args, **kwargs):
-        ids = municipality_ids(request.user, selectors.COORDINATING_ROLES)
-        if ids is not None and not ids:
+        if not request.user.has_perm("requests.coordinate"):
             raise PermissionDenied
         return view(request, *args, **kwargs)
 
@@ -174,8 +173,7 @@ def intake(request):
         chosen = get_object_or_404(residents_for_staff(request.user), pk=int(wanted))
     elif len(results) == 1:
         chosen = results[0]
-    ids = municipality_ids(request.user, STAFF_ROLES)
-    if ids is not None and not ids:
+    if not request.user.has_perm("requests.phone_intake"):
         raise PermissionDenied
     form = RequestForm(request.POST or None)
     if request.method == "POST":
