@@ -109,3 +109,22 @@ def test_every_link_a_role_sees_answers_2xx(world, client_for):
     assert not failures, "Dead links by role:\n" + "\n".join(failures)
     assert all(n > 1 for n in counts.values()), counts
     print(f"crawled {sum(counts.values())} pages in {elapsed:.1f} s: {counts}")
+
+
+def test_a_public_resource_of_another_town_offers_no_suggestion_link(world, client_for):
+    """Anyone may read a published public resource, but only members of its municipality may
+    suggest a correction: the link follows the same permission as the page."""
+    from sasaeai.directory.models import Service
+
+    other = world["b"]
+    service = Service.objects.create(municipality=other.municipality, area=other.area, name="いきいき体操",
+                                     category="exercise", visibility="public", status="published")
+    suggest = f"/directory/r/{service.pk}/suggest/"
+    outsider = client_for(world["a"].users["resident"])
+    page = outsider.get(f"/directory/r/{service.pk}/")
+    assert page.status_code == 200 and "いきいき体操" in page.content.decode()
+    assert suggest not in page.content.decode()
+    assert outsider.get(suggest).status_code == 403
+    member = client_for(other.users["resident"])
+    assert suggest in member.get(f"/directory/r/{service.pk}/").content.decode()
+    assert member.get(suggest).status_code == 200
