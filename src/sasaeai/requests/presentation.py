@@ -116,11 +116,11 @@ def standing(req) -> Standing:
             RequestStatus.COMPLETED: _("%(name)s has finished the visit."),
             RequestStatus.REVIEWED: _("%(name)s has finished the visit. Thank you for your review."),
         }[status] % {"name": name}
-        return Standing(sentence, asked, helper=helper)
+        return Standing(sentence, helper=helper)  # decided: the other offers no longer matter
     sentence = {
         RequestStatus.DRAFT: _("This request has not been sent yet (draft)."),
         RequestStatus.CANCELLED: _("This request was cancelled."),
         RequestStatus.NO_SHOW: _("The helper did not come. If you still need help, please ask your coordinator."),
         RequestStatus.DISPUTED: _("A coordinator is looking into a problem with this request."),
-    }.get(status, req.get_status_display())
+    }.get(status) or str(req.get_status_display())
     return Standing(sentence, asked)
