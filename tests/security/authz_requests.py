@@ -59,6 +59,9 @@ def register(ns: dict) -> None:
         "requests:intake": E(staff_here | {"coordinator_l2_other_area"}, staff_any_b,
                              note="search results are scoped to the staff member's areas"),
         "requests:detail": E(sees_open, kwargs=open_pk),
+        "requests:booked_helper": E(recipient_side | staff_here, kwargs=booked_pk,
+                                    note="the booked helper's profile: the resident, their family and the area's "
+                                         "staff; the helper who is booked does not need it"),
         "requests:publish": E(sees_open - helper, method="post", body=lambda w: {}, kwargs=open_pk,
                               note="refused as illegal_transition (already offered) after the permission check"),
         "requests:cancel": E(manage_or_side, method="post", body=lambda w: {"reason": "都合により"}, kwargs=open_pk),

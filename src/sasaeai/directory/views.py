@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from sasaeai.tenancy.models import Area, Municipality
-from sasaeai.tenancy.selectors import in_tenant, primary_municipality
+from sasaeai.tenancy.selectors import primary_municipality
 
 from . import hsds, paper, printouts, selectors, services, template
 from .forms import ImportForm, ReviewForm, ScheduleFormSet, SearchForm, ServiceForm, SuggestionForm
@@ -209,10 +209,7 @@ def edit(request, pk: int):
 @login_required
 def create(request):
     municipality = _municipality(request)
-    if municipality is None or not (
-        selectors.coordinator_areas(request.user).filter(municipality=municipality).exists()
-        or selectors.organization_ids(request.user)
-    ):
+    if not request.user.has_perm("directory.add_service", municipality):
         raise PermissionDenied
     return _save_form(request, None, municipality)
 
@@ -232,6 +229,7 @@ def manage(request):
     ordered = qs.order_by(F("last_verified_at").asc(nulls_first=True), "name", "pk")
     page = Paginator(ordered, 50).get_page(request.GET.get("page"))
     return render(request, "directory/manage.html", {"page": page, "status": status,
+                                                     "municipality": _municipality(request),
                                                      "stale": bool(request.GET.get("stale"))})
 
 
@@ -262,7 +260,7 @@ def suggest(request, pk: int | None = None):
     """Suggest a change to a resource (pk) or a new place."""
     service = _service_for_view(request, pk) if pk else None
     municipality = service.municipality if service else _municipality(request)
-    if municipality is None or not in_tenant(request.user, municipality.pk):
+    if not request.user.has_perm("directory.suggest_change", municipality):
         raise PermissionDenied
     areas = Area.objects.filter(municipality=municipality, layer=Area.Layer.DAILY_LIFE).order_by("name")
     form = SuggestionForm(request.POST or None, areas=areas, editing=service is not None)
@@ -366,7 +364,7 @@ def paper_page(request):
 
 def _exchange_municipality(request) -> Municipality:
     municipality = _municipality(request)
-    if municipality is None or not selectors.coordinator_areas(request.user).filter(municipality=municipality).exists():
+    if not request.user.has_perm("directory.exchange", municipality):
         raise PermissionDenied
     return municipality
 

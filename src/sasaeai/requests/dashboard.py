@@ -8,6 +8,7 @@ from sasaeai.tenancy.models import Role
 
 from . import selectors
 from .models import BookingStatus, RequestStatus
+from .presentation import standing
 
 
 def panels(request, membership) -> list[Panel]:
@@ -18,7 +19,10 @@ def panels(request, membership) -> list[Panel]:
         reqs = selectors.own_requests(user).filter(
             status__in=[RequestStatus.OPEN, RequestStatus.OFFERED, RequestStatus.BOOKED,
                         RequestStatus.IN_PROGRESS, RequestStatus.COMPLETED]
-        ).select_related("recipient").order_by("starts_at")[:5]
+        ).select_related("recipient").prefetch_related("offers__helper__user", "bookings__helper__user")
+        reqs = list(reqs.order_by("starts_at")[:5])
+        for r in reqs:
+            r.standing = standing(r)
         out.append(Panel(_("Your requests"), "requests/panels/own.html", {"reqs": reqs}, order=20))
     elif role == Role.HELPER:
         today = timezone.localdate()

@@ -60,6 +60,13 @@ BOOKED_STATES = frozenset({
     RequestStatus.BOOKED, RequestStatus.IN_PROGRESS, RequestStatus.COMPLETED, RequestStatus.REVIEWED,
 })
 
+#: Request statuses in which the conversation is closed: no new message or introduction (the
+#: request ended without a visit, or a coordinator took it over as a dispute). What was
+#: written stays readable.
+CONVERSATION_CLOSED_STATES = frozenset({
+    RequestStatus.CANCELLED, RequestStatus.NO_SHOW, RequestStatus.DISPUTED,
+})
+
 
 class EnteredBy(models.TextChoices):
     """誰が入力したか."""

@@ -3,10 +3,8 @@
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from sasaeai.tenancy.models import STAFF_ROLES, Role
+from sasaeai.tenancy.models import Role
 from sasaeai.tenancy.selectors import memberships_of
-
-from .selectors import COORDINATING_ROLES
 
 
 def items(request) -> list[dict]:
@@ -20,8 +18,9 @@ def items(request) -> list[dict]:
     if Role.HELPER in roles:
         out.append({"label": _("My schedule"), "url": reverse("requests:schedule"), "order": 21})
         out.append({"label": _("Offers"), "url": reverse("requests:offers"), "order": 22})
-    if roles & COORDINATING_ROLES:
+    # The same permissions the views check (requests/rules.py).
+    if user.has_perm("requests.coordinate"):
         out.append({"label": _("Open requests"), "url": reverse("requests:board"), "order": 23})
-    if roles & STAFF_ROLES:
+    if user.has_perm("requests.phone_intake"):
         out.append({"label": _("Phone intake"), "url": reverse("requests:intake"), "order": 24})
     return out

@@ -23,6 +23,7 @@ from .integrations import (
 )
 from .models import (
     BOOKED_STATES,
+    CONVERSATION_CLOSED_STATES,
     LIVE_BOOKING_STATUSES,
     SLOT_MINUTES,
     TRANSITIONS,
@@ -659,6 +660,20 @@ def review(booking: Booking, *, user, stars: int, comment: str = "", tags=()) ->
     return obj
 
 
+def conversation_open(req: HelpRequest) -> bool:
+    """New messages and introductions are refused once the request is closed
+    (`CONVERSATION_CLOSED_STATES`); the page shows no message box then."""
+    return req.status not in CONVERSATION_CLOSED_STATES
+
+
+def _ensure_conversation_open(req: HelpRequest) -> None:
+    # Re-read under the request's row lock: a message must not slip in after a concurrent
+    # cancellation has committed.
+    if not conversation_open(_lock(req)):
+        raise ValidationError(_("This request is closed. New messages can no longer be sent."),
+                              code="conversation_closed")
+
+
 def may_message(user, req: HelpRequest, profile) -> bool:
     """The recipient side and a helper who has (had) an offer or booking may message."""
     if selectors.is_recipient_side(user, req) or selectors.is_staff_for(user, req):
@@ -678,6 +693,7 @@ def send_message(req: HelpRequest, *, user, helper, body: str) -> Message:
                               code="message_too_long")
     if not may_message(user, req, helper):
         raise PermissionDenied(_("You cannot write in this conversation."))
+    _ensure_conversation_open(req)
     msg = Message.objects.create(request=req, helper=helper, sender=user, body=body)
     to = [helper.user] if user.pk != helper.user_id else selectors.recipient_side_users(req)
     notify_later([u for u in to if u.pk != user.pk], "message_received", {"request_id": req.pk, "url": f"/requests/{req.pk}/"})
@@ -689,6 +705,7 @@ def propose_introduction(req: HelpRequest, *, user, helper, mode: str, scheduled
     """顔合わせ before a first booking with this helper."""
     if not may_message(user, req, helper):
         raise PermissionDenied(_("You cannot arrange an introduction for this request."))
+    _ensure_conversation_open(req)
     if mode not in Introduction.Mode.values:
         raise ValidationError({"mode": [_("Choose how to meet.")]}, code="bad_mode")
     if scheduled_at <= timezone.now():
@@ -710,6 +727,8 @@ def answer_introduction(intro: Introduction, *, user, status: str) -> Introducti
                Introduction.Status.AGREED: {Introduction.Status.DONE, Introduction.Status.CANCELLED}}
     if status not in allowed.get(intro.status, set()):
         raise ValidationError(_("This introduction cannot change that way."), code="illegal_transition")
+    if status == Introduction.Status.AGREED:
+        _ensure_conversation_open(intro.request)
     intro.status = status
     intro.save(update_fields=["status"])
     return intro

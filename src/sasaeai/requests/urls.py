@@ -8,6 +8,7 @@ urlpatterns = [
     path("requests/new/", views.new_request, name="new"),
     path("requests/intake/", views.intake, name="intake"),
     path("requests/<int:pk>/", views.detail, name="detail"),
+    path("requests/<int:pk>/helper/", views.booked_helper, name="booked_helper"),
     path("requests/<int:pk>/publish/", views.publish, name="publish"),
     path("requests/<int:pk>/cancel/", views.cancel, name="cancel"),
     path("requests/<int:pk>/dispute/", views.dispute, name="dispute"),

@@ -22,7 +22,7 @@ from django.views.decorators.http import require_POST
 from sasaeai.accounts.phone import mask_phone, normalize_phone
 from sasaeai.helpers.models import HelperProfile
 from sasaeai.residents.selectors import residents_acted_for, residents_for_staff
-from sasaeai.tenancy.models import STAFF_ROLES, Area, Municipality
+from sasaeai.tenancy.models import Area, Municipality
 from sasaeai.tenancy.selectors import municipality_ids
 
 from . import selectors, services
@@ -58,7 +58,7 @@ from .models import (
     Review,
     ReviewDirection,
 )
-from .presentation import explain_reasons, private_fields
+from .presentation import explain_reasons, private_fields, standing
 
 
 def _errors_to_messages(request, exc: ValidationError) -> None:
@@ -90,8 +90,7 @@ def _managed_request(request, pk: int) -> HelpRequest:
 def coordinator_required(view):
     @wraps(view)
     def wrapped(request, *args, **kwargs):
-        ids = municipality_ids(request.user, selectors.COORDINATING_ROLES)
-        if ids is not None and not ids:
+        if not request.user.has_perm("requests.coordinate"):
             raise PermissionDenied
         return view(request, *args, **kwargs)
 
@@ -116,7 +115,10 @@ def _coordinator_municipality(request) -> Municipality:
 @login_required
 def my_requests(request):
     """依頼一覧: requests for me and for the people I act for."""
-    reqs = selectors.own_requests(request.user).select_related("recipient", "area").order_by("-starts_at")[:200]
+    reqs = list(selectors.own_requests(request.user).select_related("recipient", "area")
+                .prefetch_related("offers__helper__user", "bookings__helper__user").order_by("-starts_at")[:200])
+    for r in reqs:
+        r.standing = standing(r)
     residents = residents_acted_for(request.user)
     return render(request, "requests/my_requests.html", {"reqs": reqs, "residents": residents})
 
@@ -177,8 +179,7 @@ def intake(request):
         chosen = get_object_or_404(residents_for_staff(request.user), pk=int(wanted))
     elif len(results) == 1:
         chosen = results[0]
-    ids = municipality_ids(request.user, STAFF_ROLES)
-    if ids is not None and not ids:
+    if not request.user.has_perm("requests.phone_intake"):
         raise PermissionDenied
     form = RequestForm(request.POST or None)
     if request.method == "POST":
@@ -242,6 +243,9 @@ def detail(request, pk: int):
     elif profile and services.may_message(user, req, profile):
         helpers_to_talk = [profile]
     ctx["helpers_to_talk"] = helpers_to_talk
+    ctx["conversation_open"] = services.conversation_open(req)
+    if recipient_side or selectors.is_staff_for(user, req):
+        ctx["standing"] = standing(req)
     ctx["introductions"] = req.introductions.select_related("helper__user")
     if booking and booking.status == BookingStatus.COMPLETED:
         reviews = {r.direction: r for r in Review.objects.filter(booking=booking)}
@@ -249,6 +253,37 @@ def detail(request, pk: int):
         if recipient_side and ReviewDirection.OF_HELPER not in reviews:
             ctx["review_form"] = ReviewForm()
     return render(request, "requests/detail.html", ctx)
+
+
+@login_required
+def booked_helper(request, pk: int):
+    """担い手の紹介: who the booked helper is, for the resident and their family — display name,
+    what they wrote about themself, the help they offer, verified qualifications, rating and
+    languages. No contact data, no home, no photo."""
+    req = _visible_request(request, pk)
+    if not request.user.has_perm("requests.view_booked_helper", req):
+        raise PermissionDenied
+    from sasaeai.helpers.qualifications import Qualification
+    from sasaeai.helpers.selectors import verified_qualifications
+
+    booking = selectors.live_booking(req)
+    helper = booking.helper
+    held = verified_qualifications(helper)
+    return render(request, "requests/booked_helper.html", {
+        "req": req, "booking": booking, "helper": helper,
+        "qualifications": [label for code, label in Qualification.choices if code in held],
+        "languages": [language_name(code) for code in helper.languages],
+    })
+
+
+def language_name(code: str) -> str:
+    """「英語」 for "en" in the active language; the code itself if Django does not know it."""
+    from django.utils.translation import get_language_info
+
+    try:
+        return str(get_language_info(str(code))["name_translated"])
+    except KeyError:
+        return str(code)
 
 
 @login_required

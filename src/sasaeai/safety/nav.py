@@ -16,7 +16,7 @@ def items(request) -> list[dict]:
                     "order": 1})
     if selectors.residents_acted_for(user).exists():
         out.append({"label": _("My records and consent"), "url": reverse("safety:my_records"), "order": 60})
-    if selectors.is_care_staff(user):
+    if user.has_perm("safety.view_overview"):
         out.append({"label": _("Safety"), "url": reverse("safety:overview"), "order": 61})
     return out
 

@@ -423,7 +423,7 @@ def standards_page(request, resident_id: int):
 @login_required
 @never_cache
 def recovery_issue(request):
-    if not selectors.is_coordinator(request.user):
+    if not request.user.has_perm("safety.issue_recovery_code"):
         raise PermissionDenied
     form = IssueRecoveryForm(request.POST or None)
     code = None
@@ -499,7 +499,7 @@ def subject_anonymise(request, resident_id: int):
 @login_required
 def overview(request):
     """安全管理: open alerts, incidents and visit alerts for staff."""
-    if not selectors.is_care_staff(request.user):
+    if not request.user.has_perm("safety.view_overview"):
         raise PermissionDenied
     return render(request, "safety/overview.html", {
         "alerts": selectors.alerts_for(request.user).exclude(status=AlertStatus.RESOLVED)[:50],
@@ -523,7 +523,7 @@ def vetting_audit(request):
 
     from .models import StandardsAgreement
 
-    if not selectors.is_coordinator(request.user):
+    if not request.user.has_perm("safety.view_vetting_record"):
         raise PermissionDenied
     profiles = profiles_for_staff(request.user, REVIEWER_ROLES | {"operator"})
     events = (HelperEvent.objects.filter(profile__in=profiles).select_related("profile__user", "by")
