@@ -1,6 +1,7 @@
 """Every write of the requests app. Each public function is one transaction: it validates
 first, writes everything or nothing, and raises `ValidationError` (with a stable `code`)
-or `PermissionDenied`. Notifications are queued on commit (see `integrations`)."""
+or `PermissionDenied`. Notifications are queued on commit (see `integrations`).
+Batch matching (proposal, line edits, confirm) lives in `batch.py` under the same contract."""
 
 from __future__ import annotations
 
