@@ -189,3 +189,10 @@ def test_edit_line_page_and_api(town, unskilled, client_for):
     r = coord.patch(base, {"helper_id": town.helpers[0].pk, "override": True, "override_reason": REASON},
                     content_type="application/json", headers={"accept-language": "en"})
     assert r.status_code == 400 and r.json()["code"] == "blocked" and "not matched" in r.json()["message"]
+
+
+def test_every_engine_rejection_is_either_overridable_or_never():
+    from sasaeai.matching import REJECTION_CODES
+
+    assert batch.OVERRIDABLE | batch.NEVER_OVERRIDE == set(REJECTION_CODES)
+    assert not batch.OVERRIDABLE & batch.NEVER_OVERRIDE
