@@ -92,3 +92,39 @@ def test_phone_intake_is_three_steps(page, live_server, town):
     req = HelpRequest.objects.get()
     assert req.entered_by == "coordinator" and req.recipient == town.resident
     assert req.duration_minutes == 60 and req.category == "housework"
+
+
+def test_changing_a_batch_line_to_an_unfit_helper_needs_a_reason(page, live_server, town):
+    """Issue 9 §5 by keyboard: the line page ranks the helpers who fit; choosing one who does
+    not fit needs the exception box and a reason, and the proposal shows 「手動で例外」."""
+    from sasaeai.requests import batch, services
+
+    from .conftest import make_helper, tomorrow_at
+
+    unskilled = make_helper(town.municipality, skills=["watch_talk"])
+    req = services.create_request(user=town.proxy_user, recipient=town.resident, category="housework",
+                                  starts_at=tomorrow_at(10), duration_minutes=60)
+    run = batch.run_batch(municipality=town.municipality, day=tomorrow_at(10).date(), by=town.coordinator,
+                          time_limit_s=2)
+    line = run.lines.get(request=req)
+    base = live_server.url
+    _switch(page, base, town.coordinator)
+    page.goto(base + f"/requests/matching/{run.pk}/")
+    page.focus(f"#change-line-{line.pk}")
+    page.keyboard.press("Enter")
+    page.wait_for_url("**/choose/")
+    assert page.locator("#feasible li").count() == len(town.helpers)
+    page.check(f"#needs-override input[value='{unskilled.pk}']")
+    page.click("#save-line")
+    page.wait_for_url("**/choose/")  # refused: the exception box was not ticked
+    assert "例外" in page.locator(".message-error").inner_text()
+    page.check(f"#needs-override input[value='{unskilled.pk}']")
+    page.focus("#override")
+    page.keyboard.press("Space")
+    page.fill("#override_reason", "ご本人の強い希望があるため")
+    page.focus("#save-line")
+    page.keyboard.press("Enter")
+    page.wait_for_url(f"**/requests/matching/{run.pk}/")
+    assert "手動で例外" in page.locator("#proposal").inner_text()
+    line.refresh_from_db()
+    assert line.helper_id == unskilled.pk and line.override_codes == ["missing_skill"]

@@ -80,6 +80,7 @@ def register(ns: dict) -> None:
         "requests:batch": E(coord | {"coordinator_l2_other_area"}, coordinating_b),
         "requests:run": E(coord),
         "requests:run_edit": E(coord, method="post", body=lambda w: {"helper": ""}),
+        "requests:run_line": E(coord),
         "requests:run_confirm": E(coord, method="post", body=lambda w: {}),
         "requests:run_discard": E(coord, method="post", body=lambda w: {}),
         "requests:offers": E(helper, helper),
@@ -131,7 +132,8 @@ def register(ns: dict) -> None:
             "municipality_id": w["a"].municipality.pk, "day": future().date().isoformat()},
             note="a whole-municipality run needs a municipality-wide coordinator"),
         "requests_get_run": E(coord),
-        "requests_edit_line": E(coord, body=lambda w: {"helper_id": None}),
+        "requests_edit_line": E(coord, body=lambda w: {"helper_id": None, "override": False, "override_reason": ""}),
+        "requests_line_choices": E(coord),
         "requests_confirm_run": E(coord),
         "requests_discard_run": E(coord),
     })

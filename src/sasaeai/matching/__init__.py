@@ -6,6 +6,7 @@ Public API (see docs/matching.md):
     assign_batch(tasks, helpers, weights=Weights(), time_limit_s=10.0) -> Assignment
     assign_greedy(tasks, helpers, weights=Weights()) -> Assignment
     explain(candidate, lang="ja") -> str
+    busy_slots(start, end) / slot_starts(start, end) -> the 30-minute slots an interval holds
 """
 
 from .constraints import check, conflict
@@ -28,10 +29,12 @@ from .model import (
     Weights,
 )
 from .qualifications import GRAPH, closure
+from .slots import SLOT_MINUTES, busy_slots, slot_starts, slots_collide
 
 __all__ = [
     "GRAPH",
     "REJECTION_CODES",
+    "SLOT_MINUTES",
     "TRAVEL_MODES",
     "TRAVEL_OVERHEAD_MIN",
     "TRAVEL_SPEED_KMH",
@@ -47,10 +50,13 @@ __all__ = [
     "Weights",
     "assign_batch",
     "assign_greedy",
+    "busy_slots",
     "check",
     "closure",
     "conflict",
     "explain",
     "explain_rejection",
     "rank",
+    "slot_starts",
+    "slots_collide",
 ]

@@ -2,8 +2,10 @@
 
 `check(task, helper)` returns every failing rejection code (empty tuple = feasible). The batch
 and greedy modes additionally call `conflict()` between two tasks given to the same helper:
-two tasks conflict when they overlap or when the gap between them is shorter than the travel
-time from the first place to the second in the helper's travel mode.
+two tasks conflict when they share a 30-minute grid slot (the database's no-double-booking
+rule, `slots.py`) or when the gap between them is shorter than the travel time from the first
+place to the second in the helper's travel mode. "overlap" with an existing commitment means
+the same thing: a shared slot, so the engine never proposes a helper the database would refuse.
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ import numpy as np
 from .geo import haversine_km, haversine_matrix, travel_minutes
 from .model import HelperCandidate, Point, Task
 from .qualifications import closure
+from .slots import SLOT_SECONDS, busy_slots, slots_collide
 
 # Hours are compared with this tolerance so 1.5 + 0.5 <= 2.0 holds in floating point.
 HOURS_EPS = 1e-6
@@ -35,8 +38,8 @@ def gap_ok(
 
 
 def conflict(a_start, a_end, a_place, b_start, b_end, b_place, mode: str) -> bool:
-    """True when one helper cannot do both (overlap, or too little time to travel between)."""
-    return not (
+    """True when one helper cannot do both (a shared slot, or too little time to travel)."""
+    return slots_collide(a_start, a_end, b_start, b_end) or not (
         gap_ok(a_end, a_place, b_start, b_place, mode)
         or gap_ok(b_end, b_place, a_start, a_place, mode)
     )
@@ -49,8 +52,9 @@ def _time_codes(task: Task, helper: HelperCandidate) -> list[str]:
     if helper.hours_booked_in_week + task.hours > helper.weekly_hours_cap + HOURS_EPS:
         codes.append("weekly_cap")
     overlap = travel = False
+    task_slots = busy_slots(task.start, task.end) if helper.commitments else frozenset()
     for c in helper.commitments:
-        if c.start < task.end and task.start < c.end:
+        if not task_slots.isdisjoint(c.busy()):
             overlap = True
         elif conflict(c.start, c.end, c.place, task.start, task.end, task.place, helper.travel_mode):
             travel = True
@@ -172,6 +176,10 @@ def conflict_matrix(tasks: list[Task], mode: str) -> np.ndarray:
     minutes = np.where(dist > 0.0, dist * DETOUR_FACTOR / speed * 60.0 + overhead, 0.0)
     need = np.ceil(minutes * 60.0 - 1e-6)
     a_then_b = (starts[None, :] - ends[:, None]) >= need  # row i before column j
-    c = ~(a_then_b | a_then_b.T)
+    # Shared 30-minute grid slot (slots.py): first slot of one before the slot after the other.
+    first = np.floor(starts / SLOT_SECONDS)
+    stop = np.ceil(ends / SLOT_SECONDS)
+    shared = (first[:, None] < stop[None, :]) & (first[None, :] < stop[:, None])
+    c = ~(a_then_b | a_then_b.T) | shared
     np.fill_diagonal(c, False)
     return c

@@ -79,11 +79,21 @@ class Task:
 
 @dataclass(frozen=True, slots=True)
 class Commitment:
-    """An existing booking of a helper (既存の予定): blocks time and has a place to travel from."""
+    """An existing booking of a helper (既存の予定): blocks time and has a place to travel from.
+
+    `slots` are the 30-minute grid slots it holds (see `slots.py`); empty means "the slots
+    [start, end) touches". The web layer passes the slots the database holds.
+    """
 
     start: datetime
     end: datetime
     place: Point
+    slots: frozenset[int] = frozenset()
+
+    def busy(self) -> frozenset[int]:
+        from .slots import busy_slots
+
+        return self.slots or busy_slots(self.start, self.end)
 
 
 @dataclass(frozen=True, slots=True)

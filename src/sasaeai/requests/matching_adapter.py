@@ -2,7 +2,7 @@
 
 `task_for(request)` builds a Task; `helpers_for(municipality_id, tasks)` builds one
 HelperCandidate per matchable helper, with their availability, verified qualifications,
-existing bookings (commitments), hours already booked in the week, recent load and blocks.
+existing bookings (commitments: every booking holding `BookingSlot` rows, with those slots), hours already booked in the week, recent load and blocks.
 Queries are batched: a handful per call, whatever the number of helpers.
 """
 
@@ -16,8 +16,9 @@ from django.utils import timezone
 
 from sasaeai.helpers.categories import required_qualifications
 from sasaeai.matching.model import Commitment, HelperCandidate, Interval, Point, Task
+from sasaeai.matching.slots import slot_of
 
-from .models import Block, Booking, BookingStatus, HelpRequest
+from .models import SLOT_MINUTES, Block, Booking, BookingSlot, BookingStatus, HelpRequest
 
 TOKYO = ZoneInfo("Asia/Tokyo")
 #: Bookings in this past window count as "recent assignments" (fairness).
@@ -76,6 +77,24 @@ def _week_bounds(moment):
     return monday, monday + timedelta(days=7)
 
 
+def commitments_for(helper_ids, start, end) -> dict[int, list[Commitment]]:
+    """Every booking that holds `BookingSlot` rows of these helpers in [start, end), as engine
+    commitments carrying exactly those slots — whatever the booking's status (booked, in
+    progress, completed, disputed). The engine's "overlap" is a shared slot, so it refuses
+    precisely the helpers whose booking the database's unique constraint would refuse."""
+    slots: dict[int, set[int]] = defaultdict(set)
+    for booking_id, slot_start in BookingSlot.objects.filter(
+            helper_id__in=list(helper_ids), slot_start__gt=start - timedelta(minutes=SLOT_MINUTES),
+            slot_start__lt=end).values_list("booking_id", "slot_start"):
+        slots[booking_id].add(slot_of(slot_start))
+    out: dict[int, list[Commitment]] = defaultdict(list)
+    for b in Booking.objects.filter(pk__in=list(slots)).select_related("request", "request__recipient"):
+        lat, lon = b.request.place_point
+        out[b.helper_id].append(Commitment(b.starts_at, b.ends_at, Point(lat, lon),
+                                           slots=frozenset(slots[b.pk])))
+    return out
+
+
 def helpers_for(municipality_id: int, tasks: list[Task], *, profiles=None):
     """(HelperCandidates, {helper_id: HelperProfile}) for the matchable helpers of a municipality."""
     from sasaeai.helpers.selectors import (
@@ -90,25 +109,17 @@ def helpers_for(municipality_id: int, tasks: list[Task], *, profiles=None):
     ids = [p.pk for p in profiles]
     first = min(t.start for t in tasks)
     last = max(t.end for t in tasks)
-    week_start, _ = _week_bounds(first)
-    _, week_end = _week_bounds(last)
-    window_start = min(week_start, first - timedelta(days=1))
-    window_end = max(week_end, last + timedelta(days=1))
 
     quals = verified_qualifications_map(ids)
     avail = availability_map(ids, first - timedelta(hours=12), last + timedelta(hours=12))
-    commitments: dict[int, list[Commitment]] = defaultdict(list)
+    commitments = commitments_for(ids, first - timedelta(days=1), last + timedelta(days=1))
     hours: dict[int, float] = defaultdict(float)
-    holding = (Booking.objects.filter(helper_id__in=ids, status__in=_HOLDING + (BookingStatus.COMPLETED,),
-                                      starts_at__lt=window_end, ends_at__gt=window_start)
-               .select_related("request", "request__recipient"))
     task_week = _week_bounds(first)
-    for b in holding:
-        if b.status in _HOLDING:
-            lat, lon = b.request.place_point
-            commitments[b.helper_id].append(Commitment(b.starts_at, b.ends_at, Point(lat, lon)))
-        if task_week[0] <= b.starts_at < task_week[1]:
-            hours[b.helper_id] += (b.ends_at - b.starts_at).total_seconds() / 3600
+    for helper_id, starts_at, ends_at in Booking.objects.filter(
+            helper_id__in=ids, status__in=_HOLDING + (BookingStatus.COMPLETED,),
+            starts_at__gte=task_week[0], starts_at__lt=task_week[1]).values_list(
+            "helper_id", "starts_at", "ends_at"):
+        hours[helper_id] += (ends_at - starts_at).total_seconds() / 3600
     recent: dict[int, int] = defaultdict(int)
     since = timezone.now() - RECENT
     for helper_id in Booking.objects.filter(helper_id__in=ids, starts_at__gte=since).exclude(

@@ -19,9 +19,8 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from sasaeai.helpers.categories import Category
+from sasaeai.matching.slots import SLOT_MINUTES  # noqa: F401  re-exported: one slot definition
 from sasaeai.tenancy.models import LATITUDE, LONGITUDE
-
-SLOT_MINUTES = 30
 
 
 class RequestStatus(models.TextChoices):
@@ -233,6 +232,10 @@ class Offer(models.Model):
     reasons = models.JSONField(_("why this helper"), default=list, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     responded_at = models.DateTimeField(_("answered at"), null=True, blank=True)
+    #: Why the helper's last accept was refused by the database (e.g. "double_booked": another
+    #: booking took the time meanwhile); the coordinator is notified and sees it on the offer.
+    refused_code = models.CharField(_("accept refused because"), max_length=32, blank=True)
+    refused_at = models.DateTimeField(_("accept refused at"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("offer")
@@ -494,6 +497,10 @@ class ProposedAssignment(models.Model):
     distance_km = models.FloatField(null=True, blank=True)
     reasons = models.JSONField(default=list, blank=True)
     edited = models.BooleanField(default=False)
+    #: A coordinator's explicit exception (手動で例外): the engine's failing codes for the chosen
+    #: helper and the reason given. Empty for a feasible choice. Audited ("matching.line_override").
+    override_codes = models.JSONField(_("exception to the matching rules"), default=list, blank=True)
+    override_reason = models.CharField(_("reason for the exception"), max_length=300, blank=True)
 
     class Meta:
         verbose_name = _("proposed assignment")

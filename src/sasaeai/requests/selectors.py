@@ -151,6 +151,26 @@ def recipient_side_users(req: HelpRequest) -> list:
     return users
 
 
+def coordinators_for(req: HelpRequest, *, offered_by=None) -> list:
+    """Who to tell about a request's matching trouble: the coordinator who made the offer,
+    or else every active coordinator whose scope holds the request's area."""
+    if offered_by is not None and getattr(offered_by, "is_active", False):
+        return [offered_by]
+    from sasaeai.tenancy.models import MUNICIPALITY_WIDE_ROLES, Membership
+
+    out, seen = [], set()
+    for m in (Membership.objects.filter(municipality_id=req.municipality_id, role__in=COORDINATING_ROLES,
+                                        user__is_active=True)
+              .select_related("user").prefetch_related("areas").order_by("pk")):
+        areas = {a.pk for a in m.areas.all()}
+        if areas and m.role not in MUNICIPALITY_WIDE_ROLES and req.area_id not in areas:
+            continue
+        if m.user_id not in seen:
+            seen.add(m.user_id)
+            out.append(m.user)
+    return out
+
+
 def live_booking(req: HelpRequest) -> Booking | None:
     return (Booking.objects.filter(request=req, status__in=LIVE_BOOKING_STATUSES)
             .select_related("helper", "helper__user").first())

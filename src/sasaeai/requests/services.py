@@ -1,10 +1,11 @@
 """Every write of the requests app. Each public function is one transaction: it validates
 first, writes everything or nothing, and raises `ValidationError` (with a stable `code`)
-or `PermissionDenied`. Notifications are queued on commit (see `integrations`)."""
+or `PermissionDenied`. Notifications are queued on commit (see `integrations`).
+Batch matching (proposal, line edits, confirm) lives in `batch.py` under the same contract."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
@@ -13,6 +14,7 @@ from django.utils.translation import gettext as _
 
 from sasaeai.core.conflicts import retry_on_conflict
 from sasaeai.helpers.categories import Category, required_qualifications
+from sasaeai.matching.slots import slot_starts as _slot_starts
 
 from . import selectors
 from .integrations import (
@@ -34,14 +36,12 @@ from .models import (
     EnteredBy,
     HelpRequest,
     Introduction,
-    MatchingRun,
     Message,
     Offer,
     OfferSource,
     OfferStatus,
     PaymentKind,
     PlaceKind,
-    ProposedAssignment,
     Recurrence,
     RequestStatus,
     Review,
@@ -54,21 +54,13 @@ LATE_CANCEL = timedelta(hours=24)
 #: A helper may check in from this long before the start.
 CHECK_IN_EARLY = timedelta(minutes=60)
 
-_SLOT = timedelta(minutes=SLOT_MINUTES)
-
-
 # --- helpers -------------------------------------------------------------------------------
 
 
 def slot_starts(start: datetime, end: datetime) -> list[datetime]:
-    """The 30-minute grid slots (UTC) that [start, end) touches."""
-    ts = start.timestamp()
-    t = datetime.fromtimestamp(ts - ts % (SLOT_MINUTES * 60), tz=UTC)
-    out = []
-    while t < end:
-        out.append(t)
-        t += _SLOT
-    return out
+    """The 30-minute grid slots (UTC) that [start, end) touches — the engine's definition of
+    "busy" (`sasaeai.matching.slots`), so matching and the database agree exactly."""
+    return _slot_starts(start, end)
 
 
 def check_transition(current: str, target: str) -> None:
@@ -435,7 +427,44 @@ def decline_offer(offer: Offer, *, user) -> Offer:
 def accept_offer(offer: Offer, *, user) -> Booking:
     """The helper accepts. The first valid accept wins; the other offers are withdrawn.
     The request row is locked, and the database constraints refuse a second live booking
-    for the request or an overlapping booking for the helper even if the lock were missed."""
+    for the request or an overlapping booking for the helper even if the lock were missed.
+
+    Matching never offers a helper whose time is taken (same slots as the database), so a
+    "double_booked" refusal means another booking took the time meanwhile (a race): the
+    refusal is recorded on the offer and the coordinator is told, in a transaction of its
+    own after the refused one rolled back."""
+    try:
+        return _accept(offer, user=user)
+    except ValidationError as exc:
+        if getattr(exc, "code", None) == "double_booked":
+            _record_refused_accept(offer.pk, exc.code)
+        raise
+
+
+def _record_refused_accept(offer_id: int, code: str) -> None:
+    with transaction.atomic():
+        offer = Offer.objects.select_for_update(of=("self",)).select_related("request").get(pk=offer_id)
+        offer.refused_code, offer.refused_at = code, timezone.now()
+        offer.save(update_fields=["refused_code", "refused_at"])
+        notify_later(selectors.coordinators_for(offer.request, offered_by=offer.offered_by),
+                     "accept_refused", {**_ctx(offer.request), "code": code})
+
+
+#: What the coordinator sees on an offer whose accept was refused (`Offer.refused_code`).
+ACCEPT_REFUSALS = {
+    "double_booked": lambda: _("The helper tried to accept, but is already booked at this time "
+                               "(another booking took it meanwhile). Offer the request to someone else."),
+}
+
+
+def accept_refusal_text(code: str) -> str:
+    """The words for `Offer.refused_code` ("" when the offer was never refused)."""
+    if not code:
+        return ""
+    return str(ACCEPT_REFUSALS.get(code, lambda: _("The helper could not accept this offer."))())
+
+
+def _accept(offer: Offer, *, user) -> Booking:
     with transaction.atomic():
         req = _lock(HelpRequest(pk=Offer.objects.values_list("request_id", flat=True).get(pk=offer.pk)))
         offer = Offer.objects.select_for_update(of=("self",)).select_related("helper", "helper__user").get(pk=offer.pk)
@@ -734,133 +763,6 @@ def answer_introduction(intro: Introduction, *, user, status: str) -> Introducti
     return intro
 
 
-# --- batch matching -------------------------------------------------------------------------------
-
-
-@transaction.atomic
-def run_batch(*, municipality, day, by, area=None, time_limit_s: float = 10.0) -> MatchingRun:
-    """Propose an assignment of the municipality's open requests of `day` (OR-Tools)."""
-    from sasaeai.matching import assign_batch
-
-    from .integrations import has_matching_consent
-    from .matching_adapter import helpers_for, task_for
-
-    if not selectors.covers_area(by, municipality.pk, area.pk if area else None,
-                                 selectors.COORDINATING_ROLES):
-        raise PermissionDenied(_("You cannot run matching here."))
-    qs = selectors.open_requests_board(by, municipality.pk, area.pk if area else None).filter(
-        starts_at__date=day, status=RequestStatus.OPEN, starts_at__gt=timezone.now())
-    reqs = [r for r in qs.select_related("recipient") if has_matching_consent(r.recipient)]
-    skipped_consent = qs.count() - len(reqs)
-    tasks = [task_for(r) for r in reqs]
-    helpers, profiles = helpers_for(municipality.pk, tasks)
-    assignment = assign_batch(tasks, helpers, time_limit_s=time_limit_s) if tasks else None
-    run = MatchingRun.objects.create(
-        municipality=municipality, area=area, day=day, created_by=by,
-        method=getattr(assignment, "method", "") if assignment else "",
-        stats={**(dict(assignment.stats) if assignment else {}), "requests": len(reqs),
-               "served": len(assignment.pairs) if assignment else 0,
-               "skipped_no_consent": skipped_consent},
-    )
-    for r in reqs:
-        helper_id = assignment.pairs.get(r.pk) if assignment else None
-        cand = assignment.candidates.get(r.pk) if assignment and helper_id is not None else None
-        ProposedAssignment.objects.create(
-            run=run, request=r, helper=profiles.get(helper_id) if helper_id is not None else None,
-            cost=getattr(cand, "cost", None), distance_km=getattr(cand, "distance_km", None),
-            reasons=reasons_json(cand) if cand else [],
-        )
-    return run
-
-
-@transaction.atomic
-def edit_line(line: ProposedAssignment, *, by, helper) -> ProposedAssignment:
-    """The coordinator changes a proposed helper (or clears it with None)."""
-    line = ProposedAssignment.objects.select_for_update(of=("self",)).select_related("run", "request").get(pk=line.pk)
-    if not selectors.can_manage(by, line.request):
-        raise PermissionDenied(_("You cannot change this proposal."))
-    if line.run.status != MatchingRun.Status.PROPOSED:
-        raise ValidationError(_("This proposal has already been confirmed or discarded."), code="run_closed")
-    if helper is not None:
-        _ensure_eligible(line.request, helper)
-        others = ProposedAssignment.objects.filter(run=line.run, helper=helper).exclude(pk=line.pk) \
-            .select_related("request")
-        for other in others:
-            if other.request.starts_at < line.request.ends_at and line.request.starts_at < other.request.ends_at:
-                raise ValidationError(_("This helper is already proposed for an overlapping request."),
-                                      code="overlap")
-    line.helper, line.edited = helper, True
-    line.cost = line.distance_km = None
-    line.reasons = []
-    line.save(update_fields=["helper", "edited", "cost", "distance_km", "reasons"])
-    return line
-
-
-@retry_on_conflict
-def confirm_run(run: MatchingRun, *, by) -> dict:
-    """Turn the proposal into offers (one per line with a helper) in ONE transaction: a
-    confirmation interrupted at any point (a killed worker, a lost connection) leaves the run as it
-    was, and nobody is told anything before the commit (notifications are queued on commit).
-    Lines whose request changed meanwhile are skipped and reported, each inside a savepoint.
-
-    Confirming an already confirmed run finishes what is missing and offers nothing twice: lines
-    whose helper already holds a live offer for the request count as `already_offered` (runs
-    confirmed line by line before this change could be left half-done)."""
-    with transaction.atomic():
-        run = MatchingRun.objects.select_for_update().get(pk=run.pk)
-        if not selectors.covers_area(by, run.municipality_id, run.area_id, selectors.COORDINATING_ROLES):
-            raise PermissionDenied(_("You cannot confirm this proposal."))
-        if run.status == MatchingRun.Status.DISCARDED:
-            raise ValidationError(_("This proposal has already been confirmed or discarded."), code="run_closed")
-        if run.status == MatchingRun.Status.PROPOSED:
-            run.status, run.confirmed_at = MatchingRun.Status.CONFIRMED, timezone.now()
-            run.save(update_fields=["status", "confirmed_at"])
-        offered, already, skipped = 0, 0, []
-        lines = run.lines.select_related("request", "helper").filter(helper__isnull=False).order_by("request_id")
-        live = set(Offer.objects.filter(request__in=lines.values("request_id"),
-                                        status__in=(OfferStatus.PENDING, OfferStatus.ACCEPTED))
-                   .values_list("request_id", "helper_id"))
-        for line in lines:  # in request order: the same lock order as every other writer
-            if (line.request_id, line.helper_id) in live:
-                already += 1
-                continue
-            try:
-                with transaction.atomic():
-                    req = _lock(line.request)
-                    if not selectors.can_manage(by, req):
-                        raise PermissionDenied
-                    target = _Ranked(_LineCandidate(line), line.helper)
-                    _offer(req, [target], by=by, source=OfferSource.BATCH)
-                    offered += 1
-            except (ValidationError, PermissionDenied) as exc:
-                code = getattr(exc, "code", None) or "forbidden"
-                skipped.append({"request_id": line.request_id, "code": code})
-    return {"offered": offered, "already_offered": already, "skipped": skipped}
-
-
-class _LineCandidate:
-    def __init__(self, line: ProposedAssignment):
-        self.cost, self.distance_km = line.cost, line.distance_km
-        self.reasons = tuple(_R(r["code"], r["value"]) for r in (line.reasons or []))
-
-
-class _R:
-    def __init__(self, code, value):
-        self.code, self.value = code, value
-
-
-@transaction.atomic
-def discard_run(run: MatchingRun, *, by) -> MatchingRun:
-    run = MatchingRun.objects.select_for_update().get(pk=run.pk)
-    if not selectors.covers_area(by, run.municipality_id, run.area_id, selectors.COORDINATING_ROLES):
-        raise PermissionDenied(_("You cannot change this proposal."))
-    if run.status != MatchingRun.Status.PROPOSED:
-        raise ValidationError(_("This proposal has already been confirmed or discarded."), code="run_closed")
-    run.status = MatchingRun.Status.DISCARDED
-    run.save(update_fields=["status"])
-    return run
-
-
 @transaction.atomic
 def block(*, recipient, helper, side: str, by) -> Block:
     obj, _created = Block.objects.get_or_create(recipient=recipient, helper=helper, side=side)
@@ -871,7 +773,7 @@ def block(*, recipient, helper, side: str, by) -> Block:
 
 __all__ = [
     "EnteredBy", "LIVE_BOOKING_STATUSES", "accept_offer", "cancel_request", "check_in", "check_out",
-    "create_request", "decline_offer", "dispute", "edit_line", "confirm_run", "helper_cancel",
-    "mark_no_show", "offer_to", "offer_to_top", "publish", "rank_candidates", "review", "run_batch",
+    "create_request", "decline_offer", "dispute", "helper_cancel",
+    "mark_no_show", "offer_to", "offer_to_top", "publish", "rank_candidates", "review",
     "send_message", "withdraw_offer",
 ]

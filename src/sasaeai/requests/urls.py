@@ -21,6 +21,7 @@ urlpatterns = [
     path("requests/matching/", views.batch, name="batch"),
     path("requests/matching/<int:run_id>/", views.run_detail, name="run"),
     path("requests/matching/<int:run_id>/lines/<int:line_id>/", views.run_edit, name="run_edit"),
+    path("requests/matching/<int:run_id>/lines/<int:line_id>/choose/", views.run_line, name="run_line"),
     path("requests/matching/<int:run_id>/confirm/", views.run_confirm, name="run_confirm"),
     path("requests/matching/<int:run_id>/discard/", views.run_discard, name="run_discard"),
     path("requests/helper/offers/", views.offers, name="offers"),

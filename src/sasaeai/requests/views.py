@@ -25,6 +25,7 @@ from sasaeai.residents.selectors import residents_acted_for, residents_for_staff
 from sasaeai.tenancy.models import Area, Municipality
 from sasaeai.tenancy.selectors import municipality_ids
 
+from . import batch as batch_services
 from . import selectors, services
 from .forms import (
     TOKYO,
@@ -223,6 +224,7 @@ def detail(request, pk: int):
         offers = list(req.offers.select_related("helper__user").order_by("status", "rank"))
         for o in offers:
             o.explanation = explain_reasons(o.reasons, lang)
+            o.refusal = services.accept_refusal_text(o.refused_code)
         ctx["offers"] = offers
         ctx["consent"] = has_matching_consent(req.recipient)
         if req.status in (RequestStatus.OPEN, RequestStatus.OFFERED) and ctx["consent"]:
@@ -434,7 +436,7 @@ def batch(request):
     form = BatchForm(request.POST or None, areas=areas)
     if request.method == "POST" and form.is_valid():
         area = next((a for a in areas if a.pk == form.cleaned_data["area"]), None)
-        ok, run = _attempt(request, lambda: services.run_batch(
+        ok, run = _attempt(request, lambda: batch_services.run_batch(
             municipality=municipality, day=form.cleaned_data["day"], by=request.user, area=area))
         if ok:
             return redirect("requests:run", run_id=run.pk)
@@ -452,12 +454,10 @@ def run_detail(request, run_id: int):
     run = _visible_run(request, run_id)
     lines = list(run.lines.select_related("request", "request__area", "request__recipient", "helper__user"))
     lang = get_language() or "ja"
-    from sasaeai.helpers.selectors import matchable_profiles
-
-    helpers = list(matchable_profiles(run.municipality_id).select_related("user"))
     points = []
     for line in lines:
         line.explanation = explain_reasons(line.reasons, lang)
+        line.override_explanation = batch_services.override_text(line.override_codes, lang)
         lat, lon = line.request.place_point
         # Rounded to ~100 m for the overview map: no exact home positions on screen.
         points.append({"lat": round(lat, 3), "lon": round(lon, 3), "request": line.request_id,
@@ -467,10 +467,27 @@ def run_detail(request, run_id: int):
     from .presentation import leaflet_available
 
     return render(request, "requests/run.html", {
-        "run": run, "lines": lines, "helpers": helpers, "points": points,
+        "run": run, "lines": lines, "points": points,
         "served": sum(1 for line in lines if line.helper_id), "leaflet": leaflet_available(),
         "tile_url": getattr(settings, "SASAEAI_MAP_TILE_URL", ""),
         "tile_attribution": getattr(settings, "SASAEAI_MAP_ATTRIBUTION", ""),
+    })
+
+
+@coordinator_required
+def run_line(request, run_id: int, line_id: int):
+    """Change one line: the feasible helpers ranked with the engine's explanations, the ones
+    that need an exception (with why), and the ones that can never be chosen."""
+    run = _visible_run(request, run_id)
+    line = get_object_or_404(ProposedAssignment.objects.select_related("request", "request__recipient",
+                                                                        "request__area", "helper__user"),
+                             pk=line_id, run=run)
+    if not selectors.can_manage(request.user, line.request):
+        raise Http404
+    choices = batch_services.line_choices(line, lang=get_language() or "ja")
+    return render(request, "requests/run_line.html", {
+        "run": run, "line": line, "choices": choices, "reason_min": batch_services.OVERRIDE_REASON_MIN,
+        "override_explanation": batch_services.override_text(line.override_codes),
     })
 
 
@@ -483,7 +500,11 @@ def run_edit(request, run_id: int, line_id: int):
     value = request.POST.get("helper", "")
     if value:
         helper = _helper_in(run.municipality_id, int(value) if value.isdigit() else 0)
-    _attempt(request, lambda: services.edit_line(line, by=request.user, helper=helper), _("The proposal was changed."))
+    ok, _line = _attempt(request, lambda: batch_services.edit_line(
+        line, by=request.user, helper=helper, override=request.POST.get("override") == "1",
+        override_reason=request.POST.get("override_reason", "")), _("The proposal was changed."))
+    if not ok and run.status == MatchingRun.Status.PROPOSED:
+        return redirect("requests:run_line", run_id=run.pk, line_id=line.pk)
     return redirect("requests:run", run_id=run.pk)
 
 
@@ -491,7 +512,7 @@ def run_edit(request, run_id: int, line_id: int):
 @require_POST
 def run_confirm(request, run_id: int):
     run = _visible_run(request, run_id)
-    ok, result = _attempt(request, lambda: services.confirm_run(run, by=request.user))
+    ok, result = _attempt(request, lambda: batch_services.confirm_run(run, by=request.user))
     if ok:
         messages.success(request, _("%(n)d offers sent.") % {"n": result["offered"]})
         if result["skipped"]:
@@ -504,7 +525,7 @@ def run_confirm(request, run_id: int):
 @require_POST
 def run_discard(request, run_id: int):
     run = _visible_run(request, run_id)
-    _attempt(request, lambda: services.discard_run(run, by=request.user), _("The proposal was discarded."))
+    _attempt(request, lambda: batch_services.discard_run(run, by=request.user), _("The proposal was discarded."))
     return redirect("requests:batch")
 
 

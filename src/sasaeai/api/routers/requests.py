@@ -11,6 +11,7 @@ from ninja import Router, Schema
 from ninja.pagination import paginate
 from pydantic import Field
 
+from sasaeai.requests import batch as batch_services
 from sasaeai.requests import selectors, services, texts
 from sasaeai.requests.integrations import has_matching_consent, helper_may_see_phone, record_access
 from sasaeai.requests.models import (
@@ -139,6 +140,8 @@ class OfferOut(Schema):
     distance_km: float | None
     explanation: str
     created_at: dt.datetime
+    refused_code: str = ""
+    refused: str = ""
 
 
 class BookingOut(Schema):
@@ -219,6 +222,29 @@ class LineOut(Schema):
     distance_km: float | None
     explanation: str
     edited: bool
+    override_codes: list[str] = []
+    override: str = ""
+    override_reason: str = ""
+
+
+class ChoiceOut(Schema):
+    helper_id: int
+    name: str
+    rank: int | None = None
+    distance_km: float | None = None
+    codes: list[str] = []
+    explanation: str
+
+
+class LineChoicesOut(Schema):
+    line_id: int
+    request_id: int
+    helper_id: int | None
+    feasible: list[ChoiceOut]
+    override: list[ChoiceOut]
+    refused: list[ChoiceOut]
+    no_consent: bool
+    override_reason_min: int
 
 
 class RunOut(Schema):
@@ -234,6 +260,8 @@ class RunOut(Schema):
 
 class LineIn(Schema):
     helper_id: int | None = None
+    override: bool = False
+    override_reason: str = ""
 
 
 class ConfirmOut(Schema):
@@ -275,7 +303,8 @@ def _managed(request, pk: int):
 def _offer_out(request, o: Offer) -> dict:
     return {"id": o.pk, "request_id": o.request_id, "helper_id": o.helper_id, "status": o.status,
             "source": o.source, "rank": o.rank, "distance_km": o.distance_km,
-            "explanation": explain_reasons(o.reasons, _lang(request)), "created_at": o.created_at}
+            "explanation": explain_reasons(o.reasons, _lang(request)), "created_at": o.created_at,
+            "refused_code": o.refused_code, "refused": services.accept_refusal_text(o.refused_code)}
 
 
 def _own_booking(request, booking_id: int) -> Booking:
@@ -287,10 +316,16 @@ def _own_booking(request, booking_id: int) -> Booking:
     return booking
 
 
+def _line_out(request, ln: ProposedAssignment) -> dict:
+    return {"id": ln.pk, "request_id": ln.request_id, "helper_id": ln.helper_id, "cost": ln.cost,
+            "distance_km": ln.distance_km, "explanation": explain_reasons(ln.reasons, _lang(request)),
+            "edited": ln.edited, "override_codes": list(ln.override_codes or ()),
+            "override": batch_services.override_text(ln.override_codes, _lang(request)),
+            "override_reason": ln.override_reason}
+
+
 def _run_out(request, run: MatchingRun) -> dict:
-    lines = [{"id": ln.pk, "request_id": ln.request_id, "helper_id": ln.helper_id, "cost": ln.cost,
-              "distance_km": ln.distance_km, "explanation": explain_reasons(ln.reasons, _lang(request)),
-              "edited": ln.edited} for ln in run.lines.all()]
+    lines = [_line_out(request, ln) for ln in run.lines.all()]
     return {"id": run.pk, "municipality_id": run.municipality_id, "area_id": run.area_id, "day": run.day,
             "status": run.status, "method": run.method, "stats": run.stats, "lines": lines}
 
@@ -516,7 +551,7 @@ def run_batch(request, payload: RunIn):
     qs = Municipality.objects.all() if ids is None else Municipality.objects.filter(pk__in=ids)
     municipality = get_object_or_404(qs, pk=payload.municipality_id)
     area = get_object_or_404(Area, pk=payload.area_id, municipality=municipality) if payload.area_id else None
-    run = services.run_batch(municipality=municipality, day=payload.day, by=request.user, area=area)
+    run = batch_services.run_batch(municipality=municipality, day=payload.day, by=request.user, area=area)
     return 201, _run_out(request, run)
 
 
@@ -528,19 +563,45 @@ def get_run(request, run_id: int):
 @router.patch("/matching/runs/{run_id}/lines/{line_id}", response=responses(200, LineOut),
               summary="Change the proposed helper of one line (null: nobody)")
 def edit_line(request, run_id: int, line_id: int, payload: LineIn):
+    """A helper the engine ranks feasible is taken with its explanation; any other needs
+    `override: true` and an `override_reason` (400 "override_required" /
+    "override_reason_required"); hard refusals (qualification, suspension, block, consent,
+    a time already taken) answer 400 even with an override."""
     run = _visible_run(request, run_id)
     line = get_object_or_404(ProposedAssignment, pk=line_id, run=run)
     helper = _helper_in(line.request, payload.helper_id) if payload.helper_id else None
-    line = services.edit_line(line, by=request.user, helper=helper)
-    return {"id": line.pk, "request_id": line.request_id, "helper_id": line.helper_id, "cost": line.cost,
-            "distance_km": line.distance_km, "explanation": "", "edited": line.edited}
+    line = batch_services.edit_line(line, by=request.user, helper=helper, override=payload.override,
+                                    override_reason=payload.override_reason)
+    return _line_out(request, line)
+
+
+@router.get("/matching/runs/{run_id}/lines/{line_id}/choices", response=responses(200, LineChoicesOut),
+            summary="The helpers for one line: feasible ones ranked with explanations, those needing "
+                    "an exception, and those that can never be chosen")
+def line_choices(request, run_id: int, line_id: int):
+    run = _visible_run(request, run_id)
+    line = get_object_or_404(ProposedAssignment.objects.select_related("request", "request__recipient"),
+                             pk=line_id, run=run)
+    if not selectors.can_manage(request.user, line.request):
+        raise ApiError(404, "not_found", str(texts.NOT_FOUND))
+    choices = batch_services.line_choices(line, lang=_lang(request))
+
+    def out(c, rank=None):
+        return {"helper_id": c.profile.pk, "name": c.profile.user.display_name, "rank": rank,
+                "distance_km": getattr(c.candidate, "distance_km", None), "codes": list(c.codes),
+                "explanation": c.explanation}
+
+    return {"line_id": line.pk, "request_id": line.request_id, "helper_id": line.helper_id,
+            "feasible": [out(c, i) for i, c in enumerate(choices.feasible, start=1)],
+            "override": [out(c) for c in choices.override], "refused": [out(c) for c in choices.refused],
+            "no_consent": choices.no_consent, "override_reason_min": batch_services.OVERRIDE_REASON_MIN}
 
 
 @router.post("/matching/runs/{run_id}/confirm", response=responses(200, ConfirmOut))
 def confirm_run(request, run_id: int):
-    return services.confirm_run(_visible_run(request, run_id), by=request.user)
+    return batch_services.confirm_run(_visible_run(request, run_id), by=request.user)
 
 
 @router.post("/matching/runs/{run_id}/discard", response=responses(200, RunOut))
 def discard_run(request, run_id: int):
-    return _run_out(request, services.discard_run(_visible_run(request, run_id), by=request.user))
+    return _run_out(request, batch_services.discard_run(_visible_run(request, run_id), by=request.user))
