@@ -15,7 +15,7 @@ import pytest
 from django.db import connection
 from django.utils import timezone
 
-from sasaeai.requests import services
+from sasaeai.requests import batch, services
 from sasaeai.requests.models import MatchingRun, Offer, OfferSource, ProposedAssignment
 from tests.concurrency import postgres_only  # noqa: F401 - fixture
 
@@ -29,12 +29,12 @@ SCRIPT = textwrap.dedent("""
     import django
     django.setup()
     from sasaeai.accounts.models import User
-    from sasaeai.requests import services
+    from sasaeai.requests import batch
     from sasaeai.requests.models import MatchingRun
     run = MatchingRun.objects.get(pk=int(sys.argv[1]))
     by = User.objects.get(pk=int(sys.argv[2]))
     print("START", flush=True)
-    services.confirm_run(run, by=by)
+    batch.confirm_run(run, by=by)
     print("DONE", flush=True)
 """)
 
@@ -81,10 +81,10 @@ def test_a_confirmation_killed_at_any_moment_is_untouched_or_complete_and_a_reru
         status, offers = _state(run)
         assert (status, offers) in {(MatchingRun.Status.PROPOSED, 0), (MatchingRun.Status.CONFIRMED, LINES)}, (
             delay, status, offers)
-        result = services.confirm_run(run, by=town.coordinator)
+        result = batch.confirm_run(run, by=town.coordinator)
         assert _state(run) == (MatchingRun.Status.CONFIRMED, LINES)
         assert result["offered"] + result["already_offered"] == LINES and not result["skipped"]
-        again = services.confirm_run(run, by=town.coordinator)  # a second re-run offers nothing twice
+        again = batch.confirm_run(run, by=town.coordinator)  # a second re-run offers nothing twice
         assert (again["offered"], again["already_offered"]) == (0, LINES)
         assert _state(run) == (MatchingRun.Status.CONFIRMED, LINES)
     assert kills >= 1  # at least one process really died mid-way or before finishing
@@ -97,6 +97,6 @@ def test_a_run_left_half_confirmed_by_the_old_line_by_line_code_is_finished_exac
     run.save(update_fields=["status"])
     for line in lines[:4]:  # what the old code had written before it was killed
         services.offer_to(line.request, [line.helper], by=town.coordinator, source=OfferSource.BATCH)
-    result = services.confirm_run(run, by=town.coordinator)
+    result = batch.confirm_run(run, by=town.coordinator)
     assert (result["offered"], result["already_offered"]) == (6, 4)
     assert _state(run) == (MatchingRun.Status.CONFIRMED, 10)
