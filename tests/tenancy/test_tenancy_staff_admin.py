@@ -7,6 +7,8 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 from django_otp.plugins.otp_totp.models import TOTPDevice
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from sasaeai.notifications.models import Notification
 from sasaeai.safety.models import AuditEvent
@@ -217,3 +219,37 @@ def test_area_edit_validates_and_audits_only_what_changed(town):
         services.area_update(by=town["admin"], area=area, layer=1)
     assert _code(excinfo) == "field_not_editable"
     assert AuditEvent.objects.filter(action="area.changed").count() == 1
+
+
+class _Rollback(Exception):
+    pass
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(ops=st.lists(st.tuples(st.sampled_from(["end", "demote", "restart"]), st.integers(0, 2)), max_size=8))
+def test_any_sequence_of_changes_keeps_a_municipal_admin(town, make_user, ops):
+    """Invariant: whatever administrators do to each other, one stays in force."""
+    from django.db import transaction
+
+    try:
+        with transaction.atomic():
+            admins = [town["admin"], make_user(Role.MUNICIPAL_ADMIN, town["m"]),
+                      make_user(Role.MUNICIPAL_ADMIN, town["m"])]
+            for op, i in ops:
+                target = Membership.history.filter(user=admins[i], municipality=town["m"]).latest("pk")
+                actor = next((a for a in admins if Membership.objects.filter(
+                    user=a, role=Role.MUNICIPAL_ADMIN).exists()), None)
+                assert actor is not None
+                try:
+                    if op == "end":
+                        services.membership_end(by=actor, membership=target, reason="x")
+                    elif op == "demote":
+                        services.membership_change(by=actor, membership=target, role=Role.COORDINATOR_L1, areas=[])
+                    else:
+                        services.membership_restart(by=actor, membership=target)
+                except ValidationError:
+                    pass
+                assert Membership.objects.filter(municipality=town["m"], role=Role.MUNICIPAL_ADMIN).exists()
+            raise _Rollback
+    except _Rollback:
+        pass

@@ -149,8 +149,10 @@ def _require_reason(reason: str) -> str:
 
 def _keep_one_admin(membership: Membership) -> None:
     """Refuse to end or change the last municipal administrator of a municipality. The
-    administrators' rows are locked (in id order) so two administrators ending each other
-    at the same moment cannot both succeed."""
+    administrators' rows are locked in id order, before the membership itself, so two
+    administrators ending each other at the same moment queue (neither deadlocks) and the
+    second sees the first's end. A membership's role never changes in place, so the role read
+    before the lock is the role."""
     if membership.role != Role.MUNICIPAL_ADMIN:
         return
     admins = list(
@@ -158,7 +160,7 @@ def _keep_one_admin(membership: Membership) -> None:
         .filter(municipality_id=membership.municipality_id, role=Role.MUNICIPAL_ADMIN)
         .order_by("pk").values_list("pk", flat=True)
     )
-    if not [pk for pk in admins if pk != membership.pk]:
+    if membership.pk in admins and len(admins) == 1:
         raise ValidationError(
             _("At least one municipal administrator must remain. Give the role to someone else first."),
             code="last_admin",
@@ -293,6 +295,8 @@ def membership_change(
     """Change a staff member's role and/or areas. A new role ends this membership and starts
     another (so each role keeps its own period); new areas change it in place."""
     _require_admin(by, membership.municipality_id)
+    if role != membership.role:
+        _keep_one_admin(membership)
     membership = _locked_active(membership)
     areas = list(areas)
     _check_role(role)
@@ -310,7 +314,6 @@ def membership_change(
         _audit(by, "staff.areas_changed", municipality_id=membership.municipality_id, target=membership,
                request=request, user_id=membership.user_id, before=before, after=after, reason=reason)
         return membership
-    _keep_one_admin(membership)
     if Membership.objects.filter(user_id=membership.user_id, municipality_id=membership.municipality_id,
                                  role=role).exists():
         raise _invalid("role", _("This person already has that role here."), "role_held")
@@ -333,10 +336,10 @@ def membership_end(*, by, membership: Membership, reason: str, request=None) -> 
     row and everything the person recorded stay."""
     _require_admin(by, membership.municipality_id)
     reason = _require_reason(reason)
+    _keep_one_admin(membership)
     membership = _locked_active(membership)
     if membership.role not in GRANTABLE_ROLES:
         raise ValidationError(_("This role is not managed on these pages."), code="not_manageable")
-    _keep_one_admin(membership)
     membership.ended_at = timezone.now()
     membership.save(update_fields=["ended_at"])
     selectors.forget_memberships(membership.user)
