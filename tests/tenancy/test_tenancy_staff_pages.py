@@ -120,3 +120,10 @@ def test_invitation_link_sets_password_then_asks_for_totp(town, client):
     assert client.get(path).status_code == 404  # one time only
     invitation.membership.user.refresh_from_db()
     assert invitation.membership.user.has_usable_password()
+
+
+def test_municipality_page_links_to_the_area_editor_for_administrators_only(town, make_user, client_for):
+    url = f"/municipalities/{town['m'].pk}/"
+    assert f"/municipalities/{town['m'].pk}/areas/" in client_for(town["admin"]).get(url).content.decode()
+    coordinator = make_user(Role.COORDINATOR_L1, town["m"])
+    assert f"/municipalities/{town['m'].pk}/areas/" not in client_for(coordinator).get(url).content.decode()

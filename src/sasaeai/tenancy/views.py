@@ -22,7 +22,9 @@ def municipality_detail(request, municipality_id: int):
         .annotate(resident_count=Count("residents"))
         .order_by("name")
     )
-    return render(request, "tenancy/municipality.html", {"municipality": municipality, "areas": areas})
+    may_manage = selectors.managed_municipalities(request.user).filter(pk=municipality.pk).exists()
+    return render(request, "tenancy/municipality.html",
+                  {"municipality": municipality, "areas": areas, "may_manage": may_manage})
 
 
 @login_required
