@@ -220,3 +220,17 @@ def _register_directory():
 
 
 _register_directory()
+
+
+# The staff and area administration keeps its entries in authz_tenancy.py (merged the same way).
+def _register_tenancy():
+    import importlib.util
+    from pathlib import Path
+
+    spec = importlib.util.spec_from_file_location("authz_tenancy", Path(__file__).with_name("authz_tenancy.py"))
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    module.register(globals())
+
+
+_register_tenancy()

@@ -8,6 +8,7 @@ from django.contrib import messages
 from django.contrib.auth import login as auth_login
 from django.contrib.auth import logout as auth_logout
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -82,3 +83,29 @@ def _qr_svg(data: str) -> str:
     buffer = io.BytesIO()
     image.save(buffer)
     return buffer.getvalue().decode()
+
+
+@sensitive_post_parameters("password", "password_again")
+@never_cache
+def invitation_view(request, token: str):
+    """招待の受諾: a new staff member sets a password through the one-time link, is logged in
+    and goes on to set up the authenticator app (two-step log-in)."""
+    from sasaeai.tenancy import services as tenancy
+    from sasaeai.tenancy.forms import InvitationAcceptForm, apply_errors
+
+    invitation = tenancy.invitation_for(token)
+    usable = invitation is not None and invitation.is_usable and invitation.membership.ended_at is None
+    form = InvitationAcceptForm(request.POST or None)
+    if usable and request.method == "POST" and form.is_valid():
+        try:
+            user = tenancy.invitation_accept(token=token, **form.cleaned_data)
+        except ValidationError as exc:
+            apply_errors(form, exc)
+        else:
+            auth_logout(request)
+            auth_login(request, user, backend="sasaeai.accounts.backends.EmailOrPhoneBackend")
+            messages.success(request, _("Your password is set. Now set up the two-step log-in."))
+            return redirect(f"{reverse('accounts:otp')}?{urlencode({'next': '/'})}")
+    status = 200 if usable else 404
+    return render(request, "registration/invitation.html",
+                  {"form": form, "invitation": invitation if usable else None}, status=status)

@@ -26,8 +26,12 @@ class AreaAdmin(admin.ModelAdmin):
 
 @admin.register(Membership)
 class MembershipAdmin(admin.ModelAdmin):
-    list_display = ("user", "municipality", "role")
-    list_filter = ("role",)
+    list_display = ("user", "municipality", "role", "started_at", "ended_at")
+    list_filter = ("role", ("ended_at", admin.EmptyFieldListFilter))
     search_fields = ("user__display_name", "municipality__name")
     filter_horizontal = ("areas",)
     raw_id_fields = ("user",)
+
+    def get_queryset(self, request):
+        # Ended memberships too (the default manager holds only those in force).
+        return Membership.history.select_related("user", "municipality")

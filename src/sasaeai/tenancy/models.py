@@ -5,6 +5,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from .codes import PREFECTURES, validate_municipality_code
@@ -198,12 +199,32 @@ STAFF_ROLES = frozenset(
         Role.OPERATOR,
     }
 )
+#: Roles that administer a municipality's staff and areas.
+ADMIN_ROLES = frozenset({Role.MUNICIPAL_ADMIN, Role.OPERATOR})
+#: Roles a municipal administrator (or an operator, for a municipality) may give on the staff
+#: pages. Never the operator; residents, proxies and helpers register through their own flows.
+GRANTABLE_ROLES = (
+    Role.COORDINATOR_L1, Role.COORDINATOR_L2, Role.SUPPORT_CENTER, Role.WORK_COORDINATOR,
+    Role.WORK_SUPPORT_CM, Role.COUNCIL_MEMBER, Role.PARTNER, Role.MUNICIPAL_ADMIN,
+)
+#: Roles that only make sense for named layer-2 areas.
+AREA_REQUIRED_ROLES = frozenset({Role.COORDINATOR_L2})
 #: Roles whose work covers the whole municipality rather than the areas listed.
 MUNICIPALITY_WIDE_ROLES = frozenset({Role.COORDINATOR_L1, Role.MUNICIPAL_ADMIN, Role.WORK_COORDINATOR})
 
 
+class ActiveMembershipManager(models.Manager):
+    """The default manager: memberships in force (no end date). Ended memberships keep their
+    rows for the record (tenure, audit) but give no access anywhere."""
+
+    def get_queryset(self):
+        return super().get_queryset().filter(ended_at__isnull=True)
+
+
 class Membership(models.Model):
-    """A user's role in one municipality, optionally limited to some layer-2 areas.
+    """A user's role in one municipality, optionally limited to some layer-2 areas, for a
+    period (`started_at` … `ended_at`). Ending a membership removes the access at once; the
+    row stays (SC tenure, audit trail). A change of role ends one membership and starts another.
 
     An operator's membership may have no municipality: it covers every tenant.
     """
@@ -219,19 +240,32 @@ class Membership(models.Model):
     role = models.CharField(_("role"), max_length=32, choices=Role.choices)
     areas = models.ManyToManyField(Area, blank=True, related_name="memberships", verbose_name=_("areas"))
     created_at = models.DateTimeField(auto_now_add=True)
+    started_at = models.DateTimeField(_("started"), default=timezone.now)
+    ended_at = models.DateTimeField(_("ended"), null=True, blank=True, db_index=True)
+
+    #: In force only (used by every access check and by related managers such as user.memberships).
+    objects = ActiveMembershipManager()
+    #: Every row, ended ones included (staff administration, history).
+    history = models.Manager()  # noqa: DJ012 - a manager, not a field
 
     class Meta:
         verbose_name = _("membership")
         verbose_name_plural = _("memberships")
         constraints = [
             models.UniqueConstraint(
-                fields=["user", "municipality", "role"], name="membership_unique_role",
+                fields=["user", "municipality", "role"], condition=Q(ended_at__isnull=True),
+                name="membership_unique_active_role",
                 violation_error_message=_("The user already has this role in this municipality."),
             ),
             models.CheckConstraint(
                 condition=Q(municipality__isnull=False) | Q(role="operator"),
                 name="membership_municipality_required",
                 violation_error_message=_("Only an operator may hold a membership without a municipality."),
+            ),
+            models.CheckConstraint(
+                condition=Q(ended_at__isnull=True) | Q(ended_at__gte=models.F("started_at")),
+                name="membership_ends_after_start",
+                violation_error_message=_("A membership cannot end before it started."),
             ),
         ]
 
@@ -243,5 +277,35 @@ class Membership(models.Model):
             raise ValidationError({"municipality": _("Only an operator may hold a membership without a municipality.")})
 
     @property
+    def is_active(self) -> bool:
+        return self.ended_at is None
+
+    @property
     def is_staff_role(self) -> bool:
         return self.role in STAFF_ROLES
+
+
+class Invitation(models.Model):
+    """招待: a one-time link for a new staff member to set a password. Only the token's hash is
+    stored; the link expires and works once."""
+
+    membership = models.ForeignKey(Membership, on_delete=models.CASCADE, related_name="invitations",
+                                   verbose_name=_("membership"))
+    token_hash = models.CharField(max_length=64, unique=True)
+    invited_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+                                   related_name="+", verbose_name=_("invited by"))
+    created_at = models.DateTimeField(_("invited"), default=timezone.now)
+    expires_at = models.DateTimeField(_("expires"))
+    used_at = models.DateTimeField(_("accepted"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("invitation")
+        verbose_name_plural = _("invitations")
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"invitation #{self.pk}"
+
+    @property
+    def is_usable(self) -> bool:
+        return self.used_at is None and self.expires_at > timezone.now()

@@ -4,9 +4,7 @@ objects also carry `area_id`. An operator passes every tenant check."""
 import rules
 
 from . import selectors
-from .models import Role
-
-ADMIN_ROLES = frozenset({Role.MUNICIPAL_ADMIN, Role.OPERATOR})
+from .models import ADMIN_ROLES
 
 
 @rules.predicate

@@ -4,7 +4,16 @@ from __future__ import annotations
 
 from django.db.models import QuerySet
 
-from .models import MUNICIPALITY_WIDE_ROLES, STAFF_ROLES, Area, Membership, Municipality, Role
+from .models import (
+    ADMIN_ROLES,
+    MUNICIPALITY_WIDE_ROLES,
+    STAFF_ROLES,
+    Area,
+    Invitation,
+    Membership,
+    Municipality,
+    Role,
+)
 
 _CACHE = "_sasaeai_memberships"
 
@@ -101,3 +110,57 @@ def primary_municipality(user) -> Municipality | None:
         if m.municipality_id is not None:
             return m.municipality
     return None
+
+
+# --- Staff administration ------------------------------------------------------------------
+
+
+def managed_municipalities(user) -> QuerySet[Municipality]:
+    """Municipalities whose staff and areas the user administers (an operator: all)."""
+    ids = municipality_ids(user, ADMIN_ROLES)
+    qs = Municipality.objects.order_by("code")
+    return qs if ids is None else qs.filter(pk__in=ids)
+
+
+def managed_memberships(user) -> QuerySet[Membership]:
+    """Memberships (ended ones included) the user administers; operators' own memberships
+    (without a municipality) never appear."""
+    return (Membership.history.filter(municipality__in=managed_municipalities(user))
+            .select_related("user", "municipality"))
+
+
+def managed_areas(user) -> QuerySet[Area]:
+    return Area.objects.filter(municipality__in=managed_municipalities(user)).select_related("municipality")
+
+
+def staff_of(municipality: Municipality) -> QuerySet[Membership]:
+    """The municipality's staff memberships (not residents, proxies or helpers), ended ones
+    included, with `second_factor` (a confirmed TOTP device) and `invitation_pending`."""
+    from django.db.models import Exists, OuterRef
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    return (
+        Membership.history.filter(municipality=municipality)
+        .exclude(role__in=[Role.RESIDENT, Role.PROXY, Role.HELPER])
+        .select_related("user").prefetch_related("areas")
+        .annotate(
+            second_factor=Exists(TOTPDevice.objects.filter(user_id=OuterRef("user_id"), confirmed=True)),
+            invitation_pending=Exists(Invitation.objects.filter(membership_id=OuterRef("pk"), used_at__isnull=True)),
+        )
+        .order_by("ended_at", "user__display_name", "role", "pk")
+    )
+
+
+#: Audit actions shown on a municipality's staff and area record.
+AUDIT_ACTIONS = (
+    "staff.invited", "staff.invitation_resent", "staff.invitation_accepted", "staff.areas_changed",
+    "staff.role_changed", "staff.deactivated", "staff.reactivated", "staff.second_factor_reset",
+    "area.created", "area.changed",
+)
+
+
+def audit_trail(municipality: Municipality):
+    from sasaeai.safety.models import AuditEvent
+
+    return (AuditEvent.objects.filter(municipality_id=municipality.pk, action__in=AUDIT_ACTIONS)
+            .select_related("actor").order_by("-at", "-pk"))
