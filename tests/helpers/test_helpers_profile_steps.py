@@ -89,7 +89,7 @@ def test_home_step_never_asks_for_coordinates(client_for, world):
     assert not {"home_lat", "home_lon"} & home["visible"]
     assert "home_postal_code" in home["visible"] and "home_address" in home["visible"]
     assert "緯度" not in html and "経度" not in html
-    assert 'id="home-map"' in html and "helpers/js/home_map.js" in html and 'id="home-map-data"' in html
+    assert 'id="home-map"' in html and "sasaeai/js/point_picker.js" in html and 'id="home-map-data"' in html
 
 
 @pytest.mark.parametrize("raw", ["〒105-0011", "105-0011", "１０５－００１１", "105 0011", "1050011", "〒１０５ー００１１"])

