@@ -194,3 +194,20 @@ def test_a_malformed_postal_code_is_a_field_error(client_for, world):
                                                                "home_postal_code": "12-34"})
     assert r.status_code == 400
     assert "7けた" in r.content.decode()
+
+
+def test_the_api_takes_a_postal_code_and_refuses_a_point_outside_japan(client_for, world):
+    import json
+
+    c = client_for(world["helper"])
+
+    def patch(body):
+        r = c.patch("/api/v1/helpers/me", data=json.dumps(body), content_type="application/json")
+        return r.status_code, r.json()
+
+    status, body = patch({"home_postal_code": "〒１０５－００１１", "home_address": "東京都港区芝公園"})
+    assert status == 200 and body["home_postal_code"] == "1050011" and body["home_address"] == "東京都港区芝公園"
+    status, body = patch({"home_postal_code": "12-34"})
+    assert status == 400 and body["code"] == "invalid_postal_code" and "home_postal_code" in body["fields"]
+    status, body = patch({"home_lat": 48.85, "home_lon": 2.35})
+    assert status == 400 and body["code"] == "home_outside_japan"
