@@ -203,7 +203,7 @@ def postal_lookup(request):
         "city": place.city, "town": place.town, "address": place.address,
         "point": {"lat": found.lat, "lon": found.lon, "approximate": True, "source": found.source}
         if found else None,
-        "message": _("The address was filled in. Now put the point on your home on the map."),
+        "message": _("The address was filled in. Now put the pin in the right place on the map."),
     })
 
 
