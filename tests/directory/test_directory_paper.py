@@ -107,3 +107,31 @@ def test_booklet_map_without_geography_still_draws(make_municipality):
     m = make_municipality(n_areas=1)
     text = pdf_text(paper.booklet(m)).split("\f")[0]
     assert "北" in text and ("km" in text or " m" in text)
+def text_sizes(data: bytes) -> list[tuple[float, str]]:
+    """(effective size in pt, text) of every piece of text drawn, from the PDF's own operators:
+    the Tf font size scaled by the text matrix and the current transformation matrix."""
+    import io
+
+    from pypdf import PdfReader
+
+    found: list[tuple[float, str]] = []
+
+    def visit(text, cm, tm, font_dict, font_size):
+        if text.strip():
+            scale = (abs(tm[0] * tm[3] - tm[1] * tm[2]) * abs(cm[0] * cm[3] - cm[1] * cm[2])) ** 0.5
+            found.append((round(font_size * scale, 2), text.strip()))
+
+    for page in PdfReader(io.BytesIO(data)).pages:
+        page.extract_text(visitor_text=visit)
+    return found
+
+
+def test_weekly_calendar_text_is_at_least_10_pt(seeded_town):
+    """Issue 9 §9: older readers need ≥ 10 pt everywhere on the calendar (it was 9 pt cells and footer)."""
+    for area in (seeded_town.areas[0], seeded_town.areas[1], None):
+        sizes = text_sizes(paper.weekly_calendar(seeded_town.municipality, area=area))
+        assert sizes, "no text found"
+        small = [(s, t) for s, t in sizes if s < 10]
+        assert not small, small[:5]
+        cell_texts = [s for s, t in sizes if "〜" in t]
+        assert cell_texts and min(cell_texts) >= 10.5

@@ -1,6 +1,8 @@
 """Journey: a helper fills in the profile and submits a qualification; the coordinator verifies
 it and the helper's identity from the review queue; then suspends the helper with a reason."""
 
+import re
+
 import pytest
 
 from tests.conftest import browser_login
@@ -22,13 +24,23 @@ def test_helper_profile_and_coordinator_review(browser, live_server, make_munici
     browser_login(page, live_server.url, helper)
     page.goto(live_server.url + "/helpers/me/")
     assert page.locator("html").get_attribute("lang") == "ja"
-    page.get_by_label("見守り・話し相手").check()
-    page.get_by_label("スマホ・IT").check()
+    page.get_by_role("link", name="ステップ1から始める").click()
+    page.get_by_role("button", name="保存して次へ").click()  # step 1 as it is
+    assert "自宅と移動" in page.locator("h1").inner_text()
     page.get_by_label("活動範囲（km）").fill("2.5")
     page.get_by_label("移動手段").select_option("bicycle")
     page.get_by_label("日常生活圏域").select_option(label="地区2")
-    page.get_by_role("button", name="プロフィールを保存").click()
+    page.get_by_role("button", name="保存して次へ").click()
     assert "担い手プロフィールを保存しました" in page.inner_text("main")
+    page.get_by_label("見守り・話し相手").check()
+    page.get_by_label("スマホ・IT").check()
+    page.get_by_role("button", name="保存して次へ").click()
+
+    page.locator("#id_code").select_option("shoninsha_kenshu")
+    page.get_by_label("証明書番号").fill("T-2024-001")
+    page.get_by_role("button", name="資格を提出").click()
+    assert "提出しました" in page.inner_text("main")
+    page.get_by_role("link", name="次のステップ").click()
 
     page.locator("#id_rules-0-weekday").select_option("1")
     page.locator("#id_rules-0-start_time").fill("10:00")
@@ -41,10 +53,7 @@ def test_helper_profile_and_coordinator_review(browser, live_server, make_munici
     page.get_by_role("button", name="毎週の活動時間を保存").click()
     assert "毎週の活動時間を保存しました" in page.inner_text("main")
 
-    page.locator("#id_code").select_option("shoninsha_kenshu")
-    page.get_by_label("証明書番号").fill("T-2024-001")
-    page.get_by_role("button", name="資格を提出").click()
-    assert "提出しました" in page.inner_text("main")
+    page.goto(live_server.url + "/helpers/me/identity/")
     page.get_by_label("提示する本人確認書類").select_option("driving_licence")
     page.get_by_role("button", name="本人確認を申し込む").click()
     ctx.close()
@@ -78,3 +87,51 @@ def test_helper_profile_and_coordinator_review(browser, live_server, make_munici
     assert "担い手の活動を停止しました" in page.inner_text("main")
     assert profile not in matchable_profiles(town.pk)
     ctx.close()
+
+
+def test_home_from_postal_code_and_a_map_point_by_keyboard_without_tiles(browser, live_server, make_municipality,
+                                                                         make_user):
+    """Issue 9 §9: the postal code fills the address; the point is placed with the arrow keys
+    (tiles unreachable) and the hidden fields carry it; nobody types a coordinate."""
+    from playwright.sync_api import expect
+
+    from sasaeai.helpers import services
+    from sasaeai.helpers.models import HelperProfile
+    from sasaeai.tenancy.models import Role
+
+    town = make_municipality(n_areas=2)
+    helper = make_user(Role.HELPER, town, display_name="鈴木 花子")
+    area = town.areas.filter(layer=2).order_by("name").first()
+    services.create_profile(helper, town, area=area)
+    ctx = browser.new_context(locale="ja-JP", viewport={"width": 1280, "height": 900})
+    ctx.route(lambda url: not url.startswith(live_server.url), lambda route: route.abort())  # no tiles
+    page = ctx.new_page()
+    browser_login(page, live_server.url, helper)
+    page.goto(live_server.url + "/helpers/me/home/")
+    assert page.locator("#home-map").get_attribute("data-state") in ("approximate", "placed")
+    assert page.locator("input[name=home_lat]").get_attribute("type") == "hidden"
+    page.get_by_label("郵便番号").fill("１０５－００１１")
+    expect(page.get_by_label("住所（町名まで）")).to_have_value("東京都港区芝公園")
+    assert page.get_by_label("郵便番号").input_value() == "105-0011"
+    assert "住所を入力しました" in page.locator("#postal-status").inner_text()
+    page.get_by_label("郵便番号").fill("999-9999")
+    expect(page.locator("#postal-status")).to_have_class(re.compile("error"))
+    assert "見つかりません" in page.locator("#postal-status").inner_text()
+    page.get_by_label("郵便番号").fill("105-0011")
+    expect(page.locator("#postal-status")).to_have_text(re.compile("住所を入力しました"))
+
+    page.locator("#home-map").focus()
+    page.keyboard.press("ArrowRight")
+    page.keyboard.press("Shift+ArrowUp")
+    lat, lon = float(page.locator("#id_home_lat").input_value()), float(page.locator("#id_home_lon").input_value())
+    assert lat > area.center_lat and lon > area.center_lon
+    assert page.locator("#home-map").get_attribute("data-state") == "placed"
+    assert "印を動かしました" in page.locator("#home-map-state").inner_text()
+    page.screenshot(path="/tmp/access_shots/helper_home_step.png", full_page=True)
+    page.get_by_role("button", name="保存して次へ").click()
+    assert "担い手プロフィールを保存しました" in page.inner_text("main")
+    ctx.close()
+
+    profile = HelperProfile.objects.get(user=helper)
+    assert profile.home_postal_code == "1050011" and profile.home_address == "東京都港区芝公園"
+    assert (round(profile.home_lat, 6), round(profile.home_lon, 6)) == (round(lat, 6), round(lon, 6))

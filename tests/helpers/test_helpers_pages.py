@@ -24,7 +24,7 @@ def test_helper_opens_own_profile_page_created_on_first_visit(client_for, make_u
     assert HelperProfile.objects.filter(user=new_helper, municipality=world["a"]).exists()
     html = r.content.decode()
     assert 'lang="ja"' in html and "担い手プロフィール" in html
-    assert '<label for="id_radius_km"' in html
+    assert '<label for="id_radius_km"' in client.get("/helpers/me/home/").content.decode()
 
 
 def test_non_helper_gets_404_on_helper_pages(client_for, make_user, world):
@@ -34,13 +34,16 @@ def test_non_helper_gets_404_on_helper_pages(client_for, make_user, world):
 
 def test_helper_saves_profile_through_form(client_for, world):
     client = client_for(world["helper"])
-    r = client.post("/helpers/me/", {
-        "skills": ["housework", "it_support"], "subtasks": ["garbage", "weeding"], "area": world["area2"].pk,
-        "home_lat": "35.67", "home_lon": "139.34", "radius_km": "2.5", "travel_mode": "bicycle",
-        "languages": ["ja", "en"], "gender": "", "max_hours_per_week": "8", "has_insurance": "on",
-        "insurance_note": "ボランティア活動保険", "bio": "", "active": "on",
-    })
-    assert r.status_code == 302, r.content.decode()[:2000]
+    for url, data in [
+        ("/helpers/me/about/", {"languages": ["ja", "en"], "gender": "", "bio": "", "active": "on"}),
+        ("/helpers/me/home/", {"area": world["area2"].pk, "home_lat": "35.67", "home_lon": "139.34",
+                               "radius_km": "2.5", "travel_mode": "bicycle"}),
+        ("/helpers/me/skills/", {"skills": ["housework", "it_support"], "subtasks": ["garbage", "weeding"],
+                                 "max_hours_per_week": "8"}),
+        ("/helpers/me/insurance/", {"has_insurance": "on", "insurance_note": "ボランティア活動保険"}),
+    ]:
+        r = client.post(url, data)
+        assert r.status_code == 302, (url, r.content.decode()[:2000])
     p = HelperProfile.objects.get(pk=world["profile"].pk)
     assert p.skills == ["housework", "it_support"] and p.area == world["area2"] and p.radius_km == 2.5
     assert p.travel_mode == "bicycle" and p.languages == ["ja", "en"] and p.has_insurance
@@ -48,15 +51,17 @@ def test_helper_saves_profile_through_form(client_for, world):
 
 def test_profile_form_refuses_bad_input_and_writes_nothing(client_for, world):
     client = client_for(world["helper"])
-    r = client.post("/helpers/me/", {"skills": ["flying"], "radius_km": "-3", "travel_mode": "rocket",
-                                     "max_hours_per_week": "8"})
+    r = client.post("/helpers/me/skills/", {"skills": ["flying"], "max_hours_per_week": "8"})
+    assert r.status_code == 400
+    assert 'class="errorlist' in r.content.decode()
+    r = client.post("/helpers/me/home/", {"radius_km": "-3", "travel_mode": "rocket"})
     assert r.status_code == 400
     assert 'class="errorlist' in r.content.decode()
     world["profile"].refresh_from_db()
     assert world["profile"].skills == ["housework", "watch_talk"] and world["profile"].radius_km == 3.0
     # Another municipality's area is not a choice.
-    r = client.post("/helpers/me/", {"area": world["b"].areas.filter(layer=2).first().pk, "radius_km": "3",
-                                     "travel_mode": "walk", "max_hours_per_week": "8"})
+    r = client.post("/helpers/me/home/", {"area": world["b"].areas.filter(layer=2).first().pk, "radius_km": "3",
+                                          "travel_mode": "walk"})
     assert r.status_code == 400
 
 

@@ -30,6 +30,12 @@ def register(ns: dict) -> None:
 
     ns["PAGES"].update({
         "helpers:me": E(helper, helper),
+        "helpers:me_about": E(helper, helper),
+        "helpers:me_home": E(helper, helper),
+        "helpers:me_skills": E(helper, helper),
+        "helpers:me_insurance": E(helper, helper),
+        "helpers:postal": E(EVERYONE_LOGGED_IN, OTHER_ALL, method="post", body=json(code="105-0011"),
+                            note="public postal data; any logged-in user"),
         "helpers:me_availability": E(helper, helper, method="post", body=lambda w: dict(rules)),
         "helpers:me_exception_add": E(helper, helper, method="post",
                                       body=json(date="2099-01-04", kind="day_off")),

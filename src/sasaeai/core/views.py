@@ -11,10 +11,29 @@ from sasaeai.tenancy.selectors import memberships_of
 from .dashboard import panels_for
 
 
+def _landing(request):
+    """The visitor's home page: search, the map and the municipality's phone window. With one
+    municipality it is shown directly; with several the visitor chooses theirs (?m=<id>)."""
+    from sasaeai.tenancy.models import Municipality
+
+    municipalities = list(Municipality.objects.order_by("code").only(
+        "pk", "name", "contact_window_name", "contact_phone", "contact_hours"))
+    chosen = None
+    if len(municipalities) == 1:
+        chosen = municipalities[0]
+    elif str(request.GET.get("m", "")).isdigit():
+        chosen = next((m for m in municipalities if m.pk == int(request.GET["m"])), None)
+    return render(request, "core/landing.html", {
+        "municipalities": municipalities, "municipality": chosen,
+        "phone_href": "".join(c for c in chosen.contact_phone if c.isdigit() or c == "+")
+        if chosen and chosen.contact_phone else "",
+    })
+
+
 def home(request):
     """ホーム: a landing page for visitors, a dashboard of panels per role for users."""
     if not request.user.is_authenticated:
-        return render(request, "core/landing.html")
+        return _landing(request)
     sections = [
         {"membership": m, "panels": panels_for(request, m)} for m in memberships_of(request.user)
     ]

@@ -133,6 +133,12 @@ def build_town(scale_name: str, seed: int) -> DemoTown:
             prefecture="13", population=population, population_65_plus=elderly,
             population_75_plus=old_old, center_lat=CENTER[0], center_lon=CENTER[1], is_synthetic=True,
         )
+    if not municipality.contact_phone:
+        # The anonymous home page shows the town's phone window (fictitious 0000 number).
+        municipality.contact_window_name = f"{scale.municipality_name} 地域包括ケア推進課（生活支援コーディネーター）"
+        municipality.contact_phone = "042-000-0000"
+        municipality.contact_hours = "平日 8:30〜17:15（土日・祝日・年末年始を除く）"
+        municipality.save(update_fields=["contact_window_name", "contact_phone", "contact_hours"])
     n_areas = max(2, round(population / PEOPLE_PER_AREA))
     per_area = apportion(elderly, {i: 1 for i in range(n_areas)})
     existing = {a.name: a for a in Area.objects.filter(municipality=municipality, layer=2)}

@@ -37,8 +37,9 @@ class ServiceForm(forms.ModelForm):
     place_name = forms.CharField(label=_("Place name"), max_length=200, required=False)
     address = forms.CharField(label=_("Address"), max_length=200, required=False)
     postal_code = forms.CharField(label=_("Postal code"), max_length=8, required=False)
-    lat = forms.FloatField(label=_("Latitude"), required=False)
-    lon = forms.FloatField(label=_("Longitude"), required=False)
+    # Placed on the map (sasaeai/js/point_picker.js), never typed (issue 9 §9).
+    lat = forms.FloatField(label=_("Latitude"), required=False, widget=forms.HiddenInput)
+    lon = forms.FloatField(label=_("Longitude"), required=False, widget=forms.HiddenInput)
     accessibility = forms.CharField(label=_("Accessibility notes"), max_length=500, required=False)
     url = forms.URLField(label=_("Web page"), required=False, assume_scheme="https")
     transportation = forms.CharField(label=_("How to get there"), max_length=500, required=False)

@@ -324,13 +324,22 @@ def _footer(title: str):
 
 
 def weekly_calendar(municipality: Municipality, *, area: Area | None = None) -> bytes:
-    """Monday–Sunday grid of every provider's weekly programmes, by starting hour."""
+    """Monday–Sunday grid of every provider's weekly programmes, by starting hour.
+
+    Set for older readers: no text below 10 pt (issue 9 §9); the cells, the most read part, 11 pt."""
     from reportlab.lib import colors
     from reportlab.lib.pagesizes import A4, landscape
+    from reportlab.lib.styles import ParagraphStyle
     from reportlab.lib.units import mm
     from reportlab.platypus import Paragraph, SimpleDocTemplate, Table, TableStyle
 
-    st = _styles()
+    f = font()
+    st = {
+        "subtitle": ParagraphStyle("cal-subtitle", fontName=f, fontSize=18, leading=24, spaceAfter=6),
+        "small": ParagraphStyle("cal-small", fontName=f, fontSize=12, leading=16, spaceAfter=4),
+        "cell": ParagraphStyle("cal-cell", fontName=f, fontSize=11, leading=14),
+        "head": ParagraphStyle("cal-head", fontName=f, fontSize=13, leading=16, alignment=1),
+    }
     services = [s for s in _resources(municipality, area) if s.category not in OPENING_HOURS]
     place = area.name if area else municipality.name
     cells: dict[tuple[int, int], list[tuple]] = defaultdict(list)
@@ -357,7 +366,7 @@ def weekly_calendar(municipality: Municipality, *, area: Area | None = None) -> 
             row.append(Paragraph("<br/>".join(shown), st["cell"]))
         rows.append(row)
     width = page[0] - 20 * mm
-    table = Table(rows, colWidths=[16 * mm] + [(width - 16 * mm) / 7] * 7, repeatRows=1)
+    table = Table(rows, colWidths=[20 * mm] + [(width - 20 * mm) / 7] * 7, repeatRows=1)
     table.setStyle(TableStyle([
         ("GRID", (0, 0), (-1, -1), 0.5, colors.HexColor("#777777")),
         ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#dde7f0")),
@@ -370,6 +379,12 @@ def weekly_calendar(municipality: Municipality, *, area: Area | None = None) -> 
     story = [Paragraph(_esc(f"{place}　週間プログラム表（{timezone.localdate():%Y年%m月}）"), st["subtitle"]),
              Paragraph("いろいろな団体の毎週の活動をまとめました。（第2）は毎月第2週だけの活動です。祝日はお休みの活動があります。",
                        st["small"]), table]
-    footer = _footer(f"{place}　週間プログラム表")
+
+    def footer(canvas, doc):
+        canvas.saveState()
+        canvas.setFont(f, 11)
+        canvas.drawString(10 * mm, 4 * mm, f"{place}　週間プログラム表　{doc.page}ページ")
+        canvas.restoreState()
+
     doc.build(story, onFirstPage=footer, onLaterPages=footer)
     return out.getvalue()

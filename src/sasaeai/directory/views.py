@@ -187,7 +187,19 @@ def _save_form(request, service: Service | None, municipality: Municipality):
             messages.success(request, _("The resource was saved."))
             return redirect("directory:detail", saved.pk)
     return render(request, "directory/edit.html", {"form": form, "formset": formset, "service": service,
-                                                   "municipality": municipality})
+                                                   "municipality": municipality,
+                                                   "point_map": _point_map(service, municipality)})
+
+
+def _point_map(service: Service | None, municipality: Municipality) -> dict:
+    """Where the place picker's pin starts: the saved place, else the area or town centre."""
+    loc = service.location if service and service.location_id else None
+    centre = (service.area if service and service.area_id else None) or municipality.layer1_area
+    lat, lon = (loc.lat, loc.lon) if loc else ((centre.center_lat, centre.center_lon) if centre else (35.68, 139.76))
+    return {"lat": lat, "lon": lon, "zoom": 16 if loc else 14, "placed": bool(loc),
+            "tile_url": getattr(settings, "SASAEAI_MAP_TILE_URL", ""),
+            "attribution": getattr(settings, "SASAEAI_MAP_ATTRIBUTION", ""),
+            "postal_url": reverse("helpers:postal")}
 
 
 def _attach(form, exc: ValidationError) -> None:

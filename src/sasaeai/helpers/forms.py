@@ -27,7 +27,77 @@ class TimeInput(forms.TimeInput):
         super().__init__(attrs={"step": 900, **(attrs or {})}, format="%H:%M")
 
 
-class ProfileForm(forms.ModelForm):
+class _ProfileStepForm(forms.ModelForm):
+    """One short step of the helper profile: only that step's fields are edited."""
+
+    class Meta:
+        model = HelperProfile
+        fields: list[str] = []
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if "area" in self.fields:
+            self.fields["area"].queryset = Area.objects.filter(
+                municipality_id=self.instance.municipality_id, layer=Area.Layer.DAILY_LIFE
+            ).order_by("name")
+        if "travel_mode" in self.fields:
+            self.fields["travel_mode"].choices = TravelMode.choices
+        if "gender" in self.fields:
+            self.fields["gender"].choices = [("", _("Prefer not to say")), *Gender.choices]
+
+    def _post_clean(self):
+        # The service validates and saves; skip ModelForm's instance mutation.
+        pass
+
+    @classmethod
+    def initial_for(cls, profile: HelperProfile) -> dict:
+        """JSON list fields are shown as checkboxes: give them their current values."""
+        return {name: getattr(profile, name) for name in ("skills", "subtasks", "languages")
+                if name in cls.Meta.fields}
+
+
+class AboutForm(_ProfileStepForm):
+    """Step 1: about you."""
+
+    languages = forms.MultipleChoiceField(
+        label=_("Languages you speak"), choices=LANGUAGE_CHOICES, required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+    class Meta(_ProfileStepForm.Meta):
+        fields = ["bio", "languages", "gender", "active"]
+        widgets = {"bio": forms.Textarea(attrs={"rows": 4})}
+
+
+class HomeForm(_ProfileStepForm):
+    """Step 2: home and travel. The home point is placed on a map (hidden fields filled by
+    `sasaeai/js/point_picker.js`); nobody types coordinates."""
+
+    home_postal_code = forms.CharField(
+        label=_("Postal code"), required=False, max_length=20,
+        help_text=_("Seven digits, for example 123-4567. The address is filled in from it."),
+        widget=forms.TextInput(attrs={"autocomplete": "postal-code", "inputmode": "numeric",
+                                      "class": "postal-code-input"}),
+    )
+
+    class Meta(_ProfileStepForm.Meta):
+        fields = ["home_postal_code", "home_address", "area", "radius_km", "travel_mode",
+                  "home_lat", "home_lon"]
+        widgets = {
+            "home_lat": forms.HiddenInput(), "home_lon": forms.HiddenInput(),
+            "radius_km": forms.NumberInput(attrs={"step": "0.5", "min": "0.5"}),
+        }
+
+    def clean_home_postal_code(self):
+        from . import postal
+
+        value = self.cleaned_data.get("home_postal_code") or ""
+        return postal.normalize(value) if value.strip() else ""
+
+
+class SkillsForm(_ProfileStepForm):
+    """Step 3: what you can help with."""
+
     skills = forms.MultipleChoiceField(
         label=_("What you can help with"), choices=Category.choices, required=False,
         widget=forms.CheckboxSelectMultiple,
@@ -36,37 +106,18 @@ class ProfileForm(forms.ModelForm):
         label=_("Housework you can do"), choices=HouseworkTask.choices, required=False,
         widget=forms.CheckboxSelectMultiple,
     )
-    languages = forms.MultipleChoiceField(
-        label=_("Languages you speak"), choices=LANGUAGE_CHOICES, required=False,
-        widget=forms.CheckboxSelectMultiple,
-    )
 
-    class Meta:
-        model = HelperProfile
-        fields = [
-            "skills", "subtasks", "area", "home_lat", "home_lon", "radius_km", "travel_mode", "languages",
-            "gender", "max_hours_per_week", "has_insurance", "insurance_note", "insurance_expires_on",
-            "training_done", "training_completed_on", "bio", "active",
-        ]
-        widgets = {
-            "insurance_expires_on": DateInput(), "training_completed_on": DateInput(),
-            "bio": forms.Textarea(attrs={"rows": 4}),
-            "home_lat": forms.NumberInput(attrs={"step": "any"}),
-            "home_lon": forms.NumberInput(attrs={"step": "any"}),
-            "radius_km": forms.NumberInput(attrs={"step": "0.5", "min": "0.5"}),
-        }
+    class Meta(_ProfileStepForm.Meta):
+        fields = ["skills", "subtasks", "max_hours_per_week"]
 
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["area"].queryset = Area.objects.filter(
-            municipality_id=self.instance.municipality_id, layer=Area.Layer.DAILY_LIFE
-        ).order_by("name")
-        self.fields["travel_mode"].choices = TravelMode.choices
-        self.fields["gender"].choices = [("", _("Prefer not to say")), *Gender.choices]
 
-    def _post_clean(self):
-        # The service validates and saves; skip ModelForm's instance mutation.
-        pass
+class InsuranceForm(_ProfileStepForm):
+    """Step 7: insurance and orientation."""
+
+    class Meta(_ProfileStepForm.Meta):
+        fields = ["has_insurance", "insurance_note", "insurance_expires_on", "training_done",
+                  "training_completed_on"]
+        widgets = {"insurance_expires_on": DateInput(), "training_completed_on": DateInput()}
 
 
 class RuleForm(forms.Form):

@@ -67,6 +67,14 @@ class HelperProfile(models.Model):
         Area, on_delete=models.SET_NULL, null=True, blank=True, related_name="helper_profiles",
         verbose_name=_("daily-life area"),
     )
+    home_postal_code = models.CharField(
+        _("postal code"), max_length=7, blank=True,
+        help_text=_("Seven digits; the address is filled in from it."),
+    )
+    home_address = models.CharField(
+        _("address (up to the town)"), max_length=200, blank=True,
+        help_text=_("Up to the town name is enough; no house number is needed."),
+    )
     home_lat = models.FloatField(_("home latitude"), null=True, blank=True, validators=HOME_LAT,
                                  help_text=_("Leave empty to use the centre of your area."))
     home_lon = models.FloatField(_("home longitude"), null=True, blank=True, validators=HOME_LON)

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 
 from sasaeai.tenancy.models import Membership, Role
 
+from . import postal
 from .categories import Category, HouseworkTask
 from .models import (
     AvailabilityException,
@@ -42,7 +43,7 @@ LANGUAGE_RE = re.compile(r"^[a-z]{2,3}(-[A-Za-z0-9]{2,8})?$")
 EDITABLE_FIELDS = {
     "area", "home_lat", "home_lon", "radius_km", "travel_mode", "skills", "subtasks", "languages",
     "gender", "max_hours_per_week", "has_insurance", "insurance_note", "insurance_expires_on",
-    "training_done", "training_completed_on", "bio", "active",
+    "training_done", "training_completed_on", "bio", "active", "home_postal_code", "home_address",
 }
 
 
@@ -127,7 +128,32 @@ def _clean_codes(values, choices, field) -> list[str]:
     return ordered
 
 
+def _place_home(profile: HelperProfile, fields: dict, before: tuple) -> None:
+    """A new postal code without a point placed on the map (no JavaScript, or the marker left
+    where it was) puts the home at the postal code's approximate point; a point must lie in Japan."""
+    from sasaeai.tenancy.models import JAPAN_LAT, JAPAN_LON
+
+    old_code, old_point = before
+    point = (profile.home_lat, profile.home_lon)
+    if profile.home_postal_code and (point == (None, None) or (
+            profile.home_postal_code != old_code and point == old_point)):
+        try:
+            place = postal.lookup(profile.home_postal_code)
+        except ValidationError:
+            place = None
+        found = postal.approximate_point(place, fallback_area=profile.area,
+                                         fallback_municipality=profile.municipality)
+        if found is not None:
+            profile.home_lat, profile.home_lon = found.lat, found.lon
+    if "home_lat" in fields or "home_lon" in fields:
+        lat, lon = profile.home_lat, profile.home_lon
+        if lat is not None and lon is not None and not (
+                JAPAN_LAT[0] <= lat <= JAPAN_LAT[1] and JAPAN_LON[0] <= lon <= JAPAN_LON[1]):
+            raise _field_error("home_lat", _("Place the point in Japan on the map."), "home_outside_japan")
+
+
 def _apply(profile: HelperProfile, fields: dict) -> None:
+    before = (profile.home_postal_code, (profile.home_lat, profile.home_lon))
     unknown = set(fields) - EDITABLE_FIELDS
     if unknown:
         raise ValidationError(_("These fields cannot be changed here: %(f)s") % {"f": ", ".join(sorted(unknown))},
@@ -151,7 +177,15 @@ def _apply(profile: HelperProfile, fields: dict) -> None:
         elif name == "area" and value is not None:
             if value.municipality_id != profile.municipality_id or value.layer != 2:
                 raise _field_error("area", _("Choose a daily-life area of your municipality."), "area_other_municipality")
+        elif name == "home_postal_code" and value:
+            try:
+                value = postal.normalize(value)
+            except ValidationError as exc:
+                raise _field_error(name, exc.messages[0], exc.code) from None
+        elif name == "home_address":
+            value = str(value or "").strip()
         setattr(profile, name, value)
+    _place_home(profile, fields, before)
     if profile.home_lat is None and profile.home_lon is None and profile.area is not None:
         # No home point given: the area's centre stands in (approximate, as the form explains).
         profile.home_lat, profile.home_lon = profile.area.center_lat, profile.area.center_lon

@@ -5,6 +5,11 @@ from . import views
 app_name = "helpers"
 urlpatterns = [
     path("helpers/me/", views.my_profile, name="me"),
+    path("helpers/me/about/", views.my_about, name="me_about"),
+    path("helpers/me/home/", views.my_home, name="me_home"),
+    path("helpers/me/skills/", views.my_skills, name="me_skills"),
+    path("helpers/me/insurance/", views.my_insurance, name="me_insurance"),
+    path("helpers/postal/", views.postal_lookup, name="postal"),
     path("helpers/me/availability/", views.my_availability, name="me_availability"),
     path("helpers/me/exceptions/", views.my_exception_add, name="me_exception_add"),
     path("helpers/me/exceptions/<int:pk>/delete/", views.my_exception_delete, name="me_exception_delete"),

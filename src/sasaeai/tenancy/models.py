@@ -39,6 +39,12 @@ class Municipality(models.Model):
         _("synthetic demo data"), default=False,
         help_text=_("Set for generated demo towns; the interface says so on every page."),
     )
+    contact_window_name = models.CharField(
+        _("phone window"), max_length=100, blank=True,
+        help_text=_("The office residents can phone, e.g. the community care section."),
+    )
+    contact_phone = models.CharField(_("phone number of the window"), max_length=20, blank=True)
+    contact_hours = models.CharField(_("opening hours of the window"), max_length=100, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

@@ -106,6 +106,8 @@ class ProfileOut(Schema):
     display_name: str
     municipality_id: int
     area_id: int | None
+    home_postal_code: str
+    home_address: str
     home_lat: float | None
     home_lon: float | None
     radius_km: float
@@ -148,6 +150,8 @@ class StaffProfileOut(ProfileOut):
 
 class ProfileIn(Schema):
     area_id: int | None = None
+    home_postal_code: str | None = Field(None, max_length=20, description="郵便番号; 〒, hyphens and full-width digits are accepted")
+    home_address: str | None = Field(None, max_length=200)
     home_lat: float | None = Field(None, ge=-90, le=90)
     home_lon: float | None = Field(None, ge=-180, le=180)
     radius_km: float | None = Field(None, gt=0, le=100)
@@ -236,7 +240,7 @@ def update_me(request, payload: ProfileIn):
             pk=area_id, municipality_id=profile.municipality_id, layer=2).first()
         if area_id is not None and data["area"] is None:
             raise ApiError(400, "area_other_municipality", msg.AREA_OTHER_MUNICIPALITY)
-    for key in ("travel_mode", "gender", "insurance_note", "bio"):
+    for key in ("travel_mode", "gender", "insurance_note", "bio", "home_postal_code", "home_address"):
         if key in data and data[key] is None:
             data[key] = "" if key != "travel_mode" else profile.travel_mode
     for key in ("skills", "subtasks", "languages"):
