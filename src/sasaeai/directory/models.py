@@ -367,6 +367,9 @@ class Suggestion(models.Model):
     service = models.ForeignKey(Service, on_delete=models.CASCADE, null=True, blank=True,
                                 related_name="suggestions", verbose_name=_("resource"))
     proposed = models.JSONField(_("proposed values"))
+    #: The moderator's changes to `proposed` when approving ({field: value}); `proposed` stays
+    #: what the resident wrote.
+    edits = models.JSONField(_("moderator's edits"), default=dict, blank=True)
     comment = models.CharField(_("comment"), max_length=1000, blank=True)
     submitted_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True,
                                      related_name="+", verbose_name=_("suggested by"))
