@@ -115,14 +115,17 @@ def test_coordinator_approves_a_residents_new_place(page, live_server, town, mak
     staff.goto(live_server.url + "/directory/moderation/")
     with staff.expect_navigation():
         staff.get_by_role("link", name="公園の朝ヨガ").click()
-    diff = staff.locator("table.dir-diff").inner_text()
+    diff = staff.locator("table.dir-diff").first.inner_text()
     assert "中央公園" in diff and "07:00" in diff
+    # What approval publishes is on the page before approving, with nothing the resident did not write.
+    preview = staff.locator("#will-be-published").inner_text()
+    assert "中央公園" in preview and "07:00" in preview and "祝日" not in preview
     with staff.expect_navigation():
         staff.locator("button[value=approve]").click()
     assert staff.get_by_role("heading", level=1).inner_text() == "公園の朝ヨガ"
     service = Service.objects.get(name="公園の朝ヨガ")
     assert service.status == "published" and service.verified_by == town["coordinator"]
-    assert service.schedules.get().weekday == 3
+    assert service.schedules.get().weekday == 3 and not service.schedules.get().closed_on_holidays
     # The resident now finds it.
     page.goto(live_server.url + "/directory/?q=ヨガ")
     assert "公園の朝ヨガ" in page.locator("main").inner_text()

@@ -1,6 +1,7 @@
 """Editing rights, suggestions with moderation (diff, approve, reject), history, freshness
 and the coordinator dashboard panel, the spreadsheet template round trip."""
 
+import re
 from datetime import timedelta
 
 import pytest
@@ -81,7 +82,9 @@ def test_suggested_edit_shows_a_diff_and_is_applied_on_approval(small_dir, make_
     client = client_for(small_dir["coordinator"])
     page = client.get(f"/directory/moderation/{suggestion.pk}/").content.decode()
     assert "椅子に座ってできる体操です" in page and "毎週火曜の10時からです" in page
-    response = client.post(f"/directory/moderation/{suggestion.pk}/", {"decision": "approve", "note": "確認済み"})
+    digest = re.search(r'name="digest" value="([0-9a-f]+)"', page).group(1)
+    response = client.post(f"/directory/moderation/{suggestion.pk}/",
+                           {"decision": "approve", "note": "確認済み", "digest": digest})
     assert response.status_code == 302
     service.refresh_from_db()
     assert service.description == "毎週火曜の10時からです" and service.contact_phone == "042-111-2222"

@@ -126,7 +126,47 @@ class SuggestionForm(forms.Form):
 
 
 class ReviewForm(forms.Form):
+    """The moderator's review: optional corrections of the proposal (pre-filled with it) and a note."""
+
+    name = forms.CharField(label=_("Name of the place or activity"), required=False, max_length=200)
+    category = forms.ChoiceField(label=_("Category"), required=False,
+                                 choices=[("", _("(unchanged)"))] + list(Category.choices))
+    area = forms.ModelChoiceField(label=_("Area"), queryset=None, required=False, empty_label=_("(unchanged)"))
+    description = forms.CharField(label=_("What happens there"), required=False, max_length=TEXT_MAX,
+                                  widget=forms.Textarea(attrs={"rows": 3}))
+    place_name = forms.CharField(label=_("Place name"), required=False, max_length=200)
+    address = forms.CharField(label=_("Address"), required=False, max_length=200)
+    lat = forms.FloatField(label=_("Latitude"), required=False)
+    lon = forms.FloatField(label=_("Longitude"), required=False)
+    contact_phone = forms.CharField(label=_("Contact phone"), required=False, max_length=20)
+    schedule_text = forms.CharField(label=_("When (as written)"), required=False, max_length=200)
+    weekday = forms.TypedChoiceField(label=_("Weekday"), required=False, coerce=int, empty_value=None,
+                                     choices=[("", "—")] + Schedule.WEEKDAYS)
+    opens_at = forms.TimeField(label=_("Starts at"), required=False, widget=forms.TimeInput(attrs={"type": "time"}))
+    closes_at = forms.TimeField(label=_("Ends at"), required=False, widget=forms.TimeInput(attrs={"type": "time"}))
+    closed_on_holidays = forms.BooleanField(label=_("Closed on public holidays"), required=False)
     note = forms.CharField(label=_("Note (shown in the history)"), required=False, max_length=1000)
+
+    EDIT_FIELDS = ("name", "category", "area", "description", "place_name", "address", "lat", "lon",
+                   "contact_phone", "schedule_text", "weekday", "opens_at", "closes_at", "closed_on_holidays")
+
+    def __init__(self, *args, suggestion=None, areas=None, **kwargs):
+        initial = {k: v for k, v in (suggestion.proposed if suggestion else {}).items() if k in self.EDIT_FIELDS}
+        super().__init__(*args, initial=initial, **kwargs)
+        self.fields["area"].queryset = areas
+
+    def edits(self) -> dict:
+        """Every correctable value submitted (a field left out of the request is unchanged; an
+        emptied one leaves the proposed value out). The service works out what differs."""
+        out = {}
+        for key in self.EDIT_FIELDS:
+            if key not in self.data and key != "closed_on_holidays":
+                continue
+            value = self.cleaned_data.get(key)
+            if key == "area":
+                value = value.pk if value is not None else ""
+            out[key] = "" if value is None else value
+        return out
 
 
 class ImportForm(forms.Form):

@@ -29,6 +29,18 @@ JAPAN_LAT = (20.0, 46.0)
 JAPAN_LON = (122.0, 154.5)
 #: H3 resolution of `Location.h3_cell` (≈ 0.1 km² hexagons, street-block scale).
 H3_RESOLUTION = 9
+#: H3 resolution of `Service.near_cell`, the indexed distance prefilter of search (≈ 0.74 km²;
+#: a 3 km search needs about 60 cells). Copied onto the resource so one index holds category and place.
+NEAR_RESOLUTION = 8
+
+
+def near_cell_of(lat: float | None, lon: float | None) -> str:
+    """The coarse H3 cell that `Service.near_cell` stores for a position ("" without one)."""
+    import h3
+
+    if lat is None or lon is None:
+        return ""
+    return h3.latlng_to_cell(lat, lon, NEAR_RESOLUTION)
 
 
 def validate_in_japan(lat: float | None, lon: float | None) -> None:
@@ -180,6 +192,9 @@ class Location(models.Model):
         if self.lat is not None and self.lon is not None:
             self.h3_cell = h3.latlng_to_cell(self.lat, self.lon, H3_RESOLUTION)
         super().save(*args, **kwargs)
+        # The resources held here carry the place's coarse cell for the search index.
+        cell = near_cell_of(self.lat, self.lon)
+        Service.objects.filter(location_id=self.pk).exclude(near_cell=cell).update(near_cell=cell)
 
     def clean(self) -> None:
         try:
@@ -233,8 +248,13 @@ class Service(models.Model):
     last_verified_at = models.DateTimeField(_("last verified"), null=True, blank=True)
     verified_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True,
                                     blank=True, related_name="+", verbose_name=_("verified by"))
-    #: normalize(name, kana, description, tags, category, organization, place, address).
+    #: normalize(name, kana, description, tags, category, organization, place, address). Indexed
+    #: by n-grams: SQLite FTS5 `directory_service_fts` (trigram, kept in sync by triggers) and a
+    #: PostgreSQL pg_trgm GIN index (migration 0003).
     search_text = models.TextField(editable=False, blank=True)
+    #: The location's H3 cell at NEAR_RESOLUTION (copied here so one index holds category and
+    #: place); kept by Service.save and Location.save.
+    near_cell = models.CharField(max_length=16, blank=True, default="", editable=False)
     demo_key = models.CharField(max_length=60, null=True, blank=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -249,10 +269,19 @@ class Service(models.Model):
         indexes = [
             models.Index(fields=["municipality", "status", "category"], name="directory_service_search"),
             models.Index(fields=["area", "status"], name="directory_service_area"),
+            models.Index(fields=["municipality", "category", "near_cell"], name="directory_service_near_cat"),
+            models.Index(fields=["municipality", "near_cell"], name="directory_service_near"),
         ]
 
     def __str__(self) -> str:
         return self.name
+
+    def save(self, *args, **kwargs):
+        loc = self.location if self.location_id else None
+        self.near_cell = near_cell_of(loc.lat, loc.lon) if loc is not None else ""
+        if kwargs.get("update_fields") is not None and "location" in kwargs["update_fields"]:
+            kwargs["update_fields"] = {*kwargs["update_fields"], "near_cell"}
+        super().save(*args, **kwargs)
 
     @property
     def target_list(self) -> list[str]:
@@ -368,6 +397,9 @@ class Suggestion(models.Model):
     service = models.ForeignKey(Service, on_delete=models.CASCADE, null=True, blank=True,
                                 related_name="suggestions", verbose_name=_("resource"))
     proposed = models.JSONField(_("proposed values"))
+    #: The moderator's changes to `proposed` when approving ({field: value}); `proposed` stays
+    #: what the resident wrote.
+    edits = models.JSONField(_("moderator's edits"), default=dict, blank=True)
     comment = models.CharField(_("comment"), max_length=1000, blank=True)
     submitted_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True,
                                      related_name="+", verbose_name=_("suggested by"))

@@ -156,43 +156,120 @@ class SearchParams:
     radius_km: float = 5.0
 
 
-def search(user, params: SearchParams, *, queryset: QuerySet[Service] | None = None) -> QuerySet[Service]:
+#: The distance prefilter lists at most this many H3 cells (a radius of about 10 km at
+#: resolution 8); wider searches use the latitude/longitude box alone.
+MAX_NEAR_CELLS = 500
+#: Margin (km) around the search circle: a NEAR_RESOLUTION cell holding a place inside the
+#: circle has its centre within its circumradius (≤ 0.6 km at resolution 8) of the circle.
+NEAR_CELL_MARGIN_KM = 0.8
+
+
+def near_cells(lat: float, lon: float, radius_km: float) -> list[str] | None:
+    """H3 cells (NEAR_RESOLUTION) covering the circle of `radius_km` around (lat, lon): a
+    superset of the cells of every place that the distance filter keeps. None when that
+    needs more than MAX_NEAR_CELLS cells."""
+    import h3
+
+    from .models import NEAR_RESOLUTION
+
+    reach = radius_km + NEAR_CELL_MARGIN_KM
+    if math.pi * reach * reach / h3.average_hexagon_area(NEAR_RESOLUTION, "km^2") > MAX_NEAR_CELLS:
+        return None
+    # A 32-gon drawn around the circle (its vertices a little further out than `reach`).
+    n = 32
+    out = reach / math.cos(math.pi / n)
+    dlat = out / KM_PER_DEGREE
+    dlon = dlat / max(math.cos(math.radians(lat)), 0.01)
+    ring = [(lat + dlat * math.sin(2 * math.pi * i / n), lon + dlon * math.cos(2 * math.pi * i / n))
+            for i in range(n)]
+    cells = set(h3.h3shape_to_cells(h3.LatLngPoly(ring), NEAR_RESOLUTION))
+    cells.add(h3.latlng_to_cell(lat, lon, NEAR_RESOLUTION))
+    return sorted(cells) if len(cells) <= MAX_NEAR_CELLS else None
+
+
+def _as_one_parameter(values: list[str], vendor: str):
+    """`IN (…)` over a list passed as one parameter (a JSON array on SQLite, an array on
+    PostgreSQL): compiling one parameter per cell costs more than the index lookups."""
+    from django.db.models.expressions import RawSQL
+
+    if vendor == "postgresql":
+        return RawSQL("SELECT unnest(%s::varchar[])", [values])
+    if vendor == "sqlite":
+        import json
+
+        return RawSQL("SELECT value FROM json_each(%s)", [json.dumps(values)])
+    return values
+
+
+def _fts_phrase(term: str) -> str:
+    return '"' + term.replace('"', '""') + '"'
+
+
+def search(user, params: SearchParams, *, queryset: QuerySet[Service] | None = None,
+           use_indexes: bool = True) -> QuerySet[Service]:
     """Published resources the user may see that match every given filter. With `near` the
     result is limited to `radius_km` and ordered nearest first (`d2` is the squared
-    equirectangular distance in degrees of latitude, computed by the database)."""
+    equirectangular distance in degrees of latitude, computed by the database).
+
+    Keywords are substring matches on the normalised text (`search_text LIKE '%term%'`, the
+    definition). `use_indexes` only adds prefilters that are supersets of it, so the result is
+    the same either way: with `near`, the resources in the H3 cells covering the search box
+    (index on municipality, category, near_cell); otherwise, on SQLite, the FTS5 trigram
+    table for terms of 3 characters or more (1–2 characters stay on LIKE with the other
+    filters). PostgreSQL's planner uses the pg_trgm GIN index for the LIKE by itself."""
+    from django.db import connection
+    from django.db.models.expressions import RawSQL
+
     qs = queryset if queryset is not None else visible_services(user)
-    qs = qs.select_related("location", "area", "organization")
+    # Conditions are collected and applied in one filter() call: each call clones the query,
+    # which costs more than the indexed lookups themselves.
+    conds: list[Q] = []
     if params.municipality_id:
-        qs = qs.filter(municipality_id=params.municipality_id)
-    for term in terms(params.q):
-        qs = qs.filter(search_text__contains=term)
+        conds.append(Q(municipality_id=params.municipality_id))
+    words = terms(params.q)
+    conds += [Q(search_text__contains=term) for term in words]
     if params.category:
-        qs = qs.filter(category=params.category)
+        conds.append(Q(category=params.category))
     if params.area_id:
-        qs = qs.filter(area_id=params.area_id)
+        conds.append(Q(area_id=params.area_id))
     if params.target:
-        qs = qs.filter(targets__contains=f"|{params.target}|")
+        conds.append(Q(targets__contains=f"|{params.target}|"))
     if params.cost:
-        qs = qs.filter(cost=params.cost)
+        conds.append(Q(cost=params.cost))
     if params.open_at:
-        qs = qs.filter(pk__in=Service.objects.filter(open_at_q(params.open_at)).values("pk"))
+        conds.append(Q(pk__in=Service.objects.filter(open_at_q(params.open_at)).values("pk")))
+    prefiltered = False
+    d2 = None
     if params.near:
         lat, lon = params.near
         radius = min(max(params.radius_km or 5.0, 0.1), MAX_RADIUS_KM)
         dlat = radius / KM_PER_DEGREE
         k = math.cos(math.radians(lat))
         dlon = dlat / max(k, 0.01)
-        qs = qs.filter(
-            location__lat__gte=lat - dlat, location__lat__lte=lat + dlat,
-            location__lon__gte=lon - dlon, location__lon__lte=lon + dlon,
-        )
+        cells = near_cells(lat, lon, radius) if use_indexes else None
+        if cells:
+            inner = [Q(near_cell__in=_as_one_parameter(cells, connection.vendor))]
+            inner += [Q(search_text__contains=term) for term in words]
+            if params.municipality_id:
+                inner.append(Q(municipality_id=params.municipality_id))
+            if params.category:
+                inner.append(Q(category=params.category))
+            # On SQLite the keyword is checked on the entries of a covering index.
+            conds.append(Q(pk__in=Service.objects.filter(*inner).values("pk")))
+            prefiltered = True
+        conds.append(Q(location__lat__range=(lat - dlat, lat + dlat), location__lon__range=(lon - dlon, lon + dlon)))
         dy = F("location__lat") - Value(lat)
         dx = (F("location__lon") - Value(lon)) * Value(k)
-        qs = qs.annotate(d2=ExpressionWrapper(dy * dy + dx * dx, output_field=FloatField()))
-        qs = qs.filter(d2__lte=dlat * dlat).order_by("d2", "pk")
-    else:
-        qs = qs.order_by("category", "name_kana", "name", "pk")
-    return qs
+        d2 = ExpressionWrapper(dy * dy + dx * dx, output_field=FloatField())
+    long_terms = [t for t in words if len(t) >= 3]
+    if use_indexes and long_terms and not prefiltered and connection.vendor == "sqlite":
+        match = " AND ".join(_fts_phrase(t) for t in long_terms)
+        conds.append(Q(pk__in=RawSQL(
+            "SELECT rowid FROM directory_service_fts WHERE directory_service_fts MATCH %s", [match])))
+    qs = qs.select_related("location", "area", "organization")
+    if d2 is not None:
+        return qs.annotate(d2=d2).filter(*conds, d2__lte=dlat * dlat).order_by("d2", "pk")
+    return qs.filter(*conds).order_by("category", "name_kana", "name", "pk")
 
 
 def haversine_km(a: tuple[float, float], b: tuple[float, float]) -> float:

@@ -386,35 +386,124 @@ def _pending(suggestion: Suggestion, by) -> None:
         raise PermissionDenied(_("You may not review suggestions for this area."))
 
 
-@transaction.atomic
-def approve_suggestion(suggestion: Suggestion, *, by, note: str = "") -> Service:
-    """Apply a suggestion: a new place becomes a published, verified resource; an edit
-    changes the resource. Both are recorded in its history with the suggestion."""
-    suggestion = Suggestion.objects.select_for_update().get(pk=suggestion.pk)
-    _pending(suggestion, by)
-    check_text({"note": note}, limit=1000)
+#: What a moderator may change before approving: the proposal's fields and the holiday rule
+#: of a proposed weekly session (nobody is assumed to close on public holidays unless the
+#: moderator says so).
+REVIEW_FIELDS = (*SUGGESTION_FIELDS, "closed_on_holidays")
+
+
+def _reviewed_proposal(suggestion: Suggestion, edits: dict | None) -> tuple[dict, dict]:
+    """The proposal with the moderator's edits applied, validated as a whole, and the edits
+    that actually differ from the proposal ({field: new value}, "" = leave the proposed value out)."""
     proposed = dict(suggestion.proposed)
-    schedule_text = proposed.pop("schedule_text", "")
-    weekday = proposed.pop("weekday", None)
-    opens, closes = proposed.pop("opens_at", None), proposed.pop("closes_at", None)
-    values = dict(proposed)
+    edits = dict(edits or {})
+    unknown = set(edits) - set(REVIEW_FIELDS)
+    if unknown:
+        raise ValidationError(_("Unknown fields: %(fields)s") % {"fields": ", ".join(sorted(unknown))},
+                              code="unknown_field")
+    holidays = bool(edits.pop("closed_on_holidays", False))
+    merged = {**proposed, **edits}
+    clean = _clean_proposal(suggestion.municipality, {k: v for k, v in merged.items() if v not in (None, "")})
+    if suggestion.service_id is None:
+        missing = [k for k in ("name", "category", "area") if k not in clean]
+        if missing:
+            raise ValidationError({k: _("This field is required.") for k in missing}, code="required")
+    changed = {k: clean.get(k, "") for k in sorted(set(clean) | set(proposed)) if clean.get(k, "") != proposed.get(k, "")}
+    if holidays:
+        clean["closed_on_holidays"] = changed["closed_on_holidays"] = True
+    return clean, changed
+
+
+def _approval_write(suggestion: Suggestion, *, by, reviewed: dict) -> Service:
+    """Write exactly the reviewed proposal. Nothing is added that neither the resident nor the
+    moderator wrote, except what publishing a new place means (published, public, its place
+    named after it and on the area's centre when no position was given)."""
+    values = dict(reviewed)
+    schedule_text = values.pop("schedule_text", "")
+    weekday = values.pop("weekday", None)
+    opens, closes = values.pop("opens_at", None), values.pop("closes_at", None)
+    holidays = bool(values.pop("closed_on_holidays", False))
     schedules = None
     if weekday is not None and opens and closes:
         schedules = [{"kind": "weekly", "weekday": weekday, "opens_at": time.fromisoformat(opens),
-                      "closes_at": time.fromisoformat(closes), "note": schedule_text[:200]}]
+                      "closes_at": time.fromisoformat(closes), "closed_on_holidays": holidays,
+                      "note": schedule_text[:200]}]
+    elif schedule_text:
+        # No structured session: the resident's words stay readable in the description.
+        current = suggestion.service.description if suggestion.service_id else ""
+        values["description"] = (values.get("description", current) + "\n" + schedule_text).strip()
     if suggestion.service_id is None:
         values.setdefault("status", Status.PUBLISHED)
         values.setdefault("visibility", Visibility.PUBLIC)
         values.setdefault("place_name", values.get("name", ""))
-        if schedule_text and not schedules:
-            values["description"] = (values.get("description", "") + "\n" + schedule_text).strip()
-    service = save_service(by=by, municipality=suggestion.municipality, values=values, schedules=schedules,
-                           service=suggestion.service, action=ChangeRecord.Action.SUGGESTION,
-                           suggestion=suggestion)
+    return save_service(by=by, municipality=suggestion.municipality, values=values, schedules=schedules,
+                        service=suggestion.service, action=ChangeRecord.Action.SUGGESTION,
+                        suggestion=suggestion)
+
+
+class _DryRun(Exception):
+    pass
+
+
+def approval_preview(suggestion: Suggestion, *, by, edits: dict | None = None) -> dict:
+    """What approving would publish, computed by the approval itself and rolled back: the rows
+    (field, label, now, after, edited) that change, and the moderator's effective edits.
+    Raises ValidationError / PermissionDenied exactly as approval would."""
+    # Fresh objects: the dry run must not leave its changes on the caller's instances.
+    suggestion = Suggestion.objects.select_related("municipality", "service").get(pk=suggestion.pk)
+    reviewed, changed = _reviewed_proposal(suggestion, edits)
+    before = snapshot(suggestion.service) if suggestion.service_id else {}
+    after = {}
+    try:
+        with transaction.atomic():
+            after = snapshot(_approval_write(suggestion, by=by, reviewed=reviewed))
+            raise _DryRun
+    except _DryRun:
+        pass
+    edited_keys = _published_keys(changed)
+    labels = field_labels()
+    rows = [{"field": key, "label": labels.get(key, key), "now": _shown(key, before.get(key, "")),
+             "after": _shown(key, value), "edited": key in edited_keys}
+            for key, value in after.items() if value != before.get(key, "")]
+    return {"rows": rows, "after": after, "edits": changed}
+
+
+def _published_keys(changed: dict) -> set[str]:
+    keys = set(changed)
+    if keys & {"weekday", "opens_at", "closes_at", "closed_on_holidays", "schedule_text"}:
+        keys |= {"schedules", "description"} if "schedule_text" in keys else {"schedules"}
+    return keys
+
+
+def _shown(key: str, value: str) -> str:
+    """A snapshot value as a person reads it (labels, never internal codes)."""
+    choices = {"category": Category, "visibility": Visibility, "status": Status, "cost": Cost}
+    if key in choices and value in choices[key].values:
+        return str(choices[key](value).label)
+    if key == "targets":
+        labels = dict(Target.choices)
+        return "、".join(str(labels.get(t, t)) for t in value.split("|") if t)
+    if key == "tags":
+        return "、".join(t for t in value.split("|") if t)
+    return value
+
+
+@transaction.atomic
+def approve_suggestion(suggestion: Suggestion, *, by, note: str = "", edits: dict | None = None) -> Service:
+    """Publish exactly what was proposed plus the moderator's edits (`edits`: {field: value},
+    the same ones the review page previewed): a new place becomes a published, verified
+    resource; a correction changes the resource. Both are recorded in its history with the
+    suggestion, and the edits are kept on the suggestion."""
+    suggestion = Suggestion.objects.select_for_update().get(pk=suggestion.pk)
+    _pending(suggestion, by)
+    check_text({"note": note}, limit=1000)
+    reviewed, changed = _reviewed_proposal(suggestion, edits)
+    service = _approval_write(suggestion, by=by, reviewed=reviewed)
     service.last_verified_at, service.verified_by = timezone.now(), by
     service.save(update_fields=["last_verified_at", "verified_by"])
     suggestion.service = service
     suggestion.state = Suggestion.State.APPROVED
+    suggestion.edits = changed
     suggestion.reviewed_by, suggestion.reviewed_at, suggestion.review_note = by, timezone.now(), note
     suggestion.save()
     return service

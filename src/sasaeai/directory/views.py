@@ -304,24 +304,53 @@ def moderation(request):
     })
 
 
+def _edits_digest(edits: dict) -> str:
+    """A fingerprint of the moderator's edits: approval needs the edits that were last shown."""
+    import hashlib
+    import json
+
+    return hashlib.sha256(json.dumps(edits, sort_keys=True, default=str).encode()).hexdigest()[:20]
+
+
 @login_required
 def review(request, pk: int):
+    """Review a suggestion: what was suggested, the moderator's optional corrections and,
+    before anything is published, exactly what approval will publish (computed by the
+    approval itself and rolled back). Approval is accepted only for the edits last shown."""
     suggestion = get_object_or_404(selectors.suggestion_queue(request.user), pk=pk)
-    form = ReviewForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        note = form.cleaned_data["note"]
+    areas = Area.objects.filter(municipality_id=suggestion.municipality_id, layer=Area.Layer.DAILY_LIFE).order_by("name")
+    pending = suggestion.state == Suggestion.State.PENDING
+    form = ReviewForm(request.POST or None, suggestion=suggestion, areas=areas)
+    decision = request.POST.get("decision") if request.method == "POST" else None
+    preview = None
+    if decision == "reject":
         try:
-            if request.POST.get("decision") == "approve":
-                service = services.approve_suggestion(suggestion, by=request.user, note=note)
-                messages.success(request, _("Approved. The resource is updated."))
-                return redirect("directory:detail", service.pk)
-            services.reject_suggestion(suggestion, by=request.user, note=note)
-            messages.success(request, _("The suggestion was rejected."))
-            return redirect("directory:moderation")
+            services.reject_suggestion(suggestion, by=request.user, note=request.POST.get("note", "")[:1000])
         except ValidationError as exc:
             _attach(form, exc)
+        else:
+            messages.success(request, _("The suggestion was rejected."))
+            return redirect("directory:moderation")
+    elif pending and (decision is None or form.is_valid()):
+        edits = form.edits() if decision else {}
+        try:
+            preview = services.approval_preview(suggestion, by=request.user, edits=edits)
+            if decision == "approve":
+                if request.POST.get("digest") != _edits_digest(preview["edits"]):
+                    messages.warning(request, _("You changed some values. Check below what will be "
+                                                "published, then approve again."))
+                else:
+                    service = services.approve_suggestion(suggestion, by=request.user, edits=edits,
+                                                          note=form.cleaned_data["note"])
+                    messages.success(request, _("Approved. The resource is updated."))
+                    return redirect("directory:detail", service.pk)
+        except ValidationError as exc:
+            _attach(form, exc)
+            preview = None
     return render(request, "directory/review.html", {
         "suggestion": suggestion, "rows": services.suggestion_diff(suggestion), "form": form,
+        "preview": preview, "digest": _edits_digest(preview["edits"]) if preview else "",
+        "edit_fields": [form[name] for name in ReviewForm.EDIT_FIELDS],
     })
 
 

@@ -9,10 +9,19 @@ import random
 import statistics
 import time
 
+import h3
 from django.core.management.base import BaseCommand
 from django.db import connection, transaction
 
-from sasaeai.directory.models import Category, Location, Service, Status, Visibility
+from sasaeai.directory.models import (
+    H3_RESOLUTION,
+    Category,
+    Location,
+    Service,
+    Status,
+    Visibility,
+    near_cell_of,
+)
 from sasaeai.directory.selectors import SearchParams, search
 from sasaeai.directory.textnorm import normalize
 from sasaeai.tenancy import services as tenancy
@@ -69,7 +78,9 @@ class Command(BaseCommand):
             for _i in range(size):
                 area = rng.choice(areas)
                 lat, lon = area.center_lat + rng.uniform(-0.03, 0.03), area.center_lon + rng.uniform(-0.03, 0.03)
-                locations.append(Location(municipality=m, name="会場", lat=lat, lon=lon, h3_cell=""))
+                # bulk_create skips save(): fill the cells as save() does.
+                locations.append(Location(municipality=m, name="会場", lat=lat, lon=lon,
+                                          h3_cell=h3.latlng_to_cell(lat, lon, H3_RESOLUTION)))
             Location.objects.bulk_create(locations, batch_size=1000)
             if connection.vendor == "sqlite" or locations[0].pk is None:
                 # SQLite before RETURNING support: fetch the ids back.
@@ -83,6 +94,7 @@ class Command(BaseCommand):
                 roll = rng.random()
                 services.append(Service(
                     municipality=m, area=areas[0], location=loc, name=name, category=rng.choice(categories),
+                    near_cell=near_cell_of(loc.lat, loc.lon),
                     search_text=normalize(f"{name} {words[1]}"), status=Status.PUBLISHED,
                     visibility=Visibility.PUBLIC if roll < 0.9 else Visibility.PROFESSIONALS if roll < 0.95
                     else Visibility.PRIVATE,
