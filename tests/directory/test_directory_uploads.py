@@ -334,3 +334,10 @@ def test_background_job_with_row_errors_and_unexpected_failure(small_dir, make_u
     outsider = make_user(Role.COORDINATOR_L1, other)
     assert client_for(outsider).get(f"/directory/exchange/jobs/{job.pk}/").status_code == 404
     assert json.dumps(job.errors)
+
+
+def test_hsds_csv_with_an_oversized_cell_is_refused(small_dir, client_for, clean_tmp):
+    data = _zip({"services.csv": ("id,name,description\nx,長い," + "あ" * 131_073 + "\n").encode()})
+    html = _error_text(_upload(client_for(small_dir["coordinator"]), small_dir["m"], "h.zip", data, kind="hsds"))
+    assert "errorlist" in html and "32,767" in html
+    _assert_clean(clean_tmp)
