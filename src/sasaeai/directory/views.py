@@ -383,7 +383,8 @@ def exchange(request):
                 raise ValidationError(_("The file is larger than 5 MB."), code="too_large")
             data = upload.read()
             payload, errors, count = imports.read(kind, data, upload.name, form.cleaned_data["encoding"])
-            if imports.needs_background(data, count):
+            # Refused at once (nothing to import) when the file has errors and they are not to be skipped.
+            if imports.needs_background(data, count) and (form.cleaned_data["skip_invalid"] or not errors):
                 job = imports.start_job(municipality=municipality, by=request.user, kind=kind, filename=upload.name,
                                         data=data, encoding=form.cleaned_data["encoding"],
                                         skip_invalid=form.cleaned_data["skip_invalid"], count=count)
