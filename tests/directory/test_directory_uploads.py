@@ -147,6 +147,14 @@ def test_import_validates_phone_numbers_and_keeps_other_text(small_dir, client_f
     assert Service.objects.get(name="国際表記").contact_phone == "+81-42-600-1234"
 
 
+def test_suggestion_form_checks_the_phone_number(small_dir):
+    from sasaeai.directory.forms import SuggestionForm
+
+    form = SuggestionForm({"name": "x", "category": "exercise", "area": small_dir["a1"].pk, "contact_phone": "=1+1"},
+                          areas=small_dir["a1"].__class__.objects.filter(pk=small_dir["a1"].pk))
+    assert not form.is_valid() and "contact_phone" in form.errors
+
+
 @pytest.mark.parametrize("phone", ["=1+1", "042-600-1234=", "81+42", "+82-2-123-4567", "電話", "0426001234567"])
 def test_contact_phone_validator_refuses(phone):
     from django.core.exceptions import ValidationError
