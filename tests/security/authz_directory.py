@@ -44,6 +44,8 @@ def register(g):
         "directory:review": E(EDITORS, kwargs=suggestion),
         "directory:exchange": E(EDITORS_ANY_AREA, query=m),
         "directory:download": E(EDITORS_ANY_AREA, query=m, kwargs=lambda w: {"what": "template.csv"}),
+        "directory:import_job": E(EDITORS_ANY_AREA, kwargs=lambda w: {"pk": w["a"].objects["import_job"].pk},
+                                  note="a background import: the municipality's editors; other municipality 404"),
     })
     X.API.update({
         "directory_list_resources": E(X.EVERYONE, X.OTHER_ALL),

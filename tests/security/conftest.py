@@ -148,6 +148,10 @@ def _directory_objects(t: Tenant) -> None:
                                           status="published")
     o["suggestion"] = Suggestion.objects.create(municipality=m, area=t.area, service=o["service"],
                                                 proposed={"name": "新しい名前"}, submitted_by=t.users["resident"])
+    from sasaeai.directory.models import ImportJob
+
+    o["import_job"] = ImportJob.objects.create(municipality=m, created_by=t.users["coordinator_l1"], kind="template",
+                                               filename="resources.csv", state="done")
 
 
 @pytest.fixture

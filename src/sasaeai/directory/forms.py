@@ -1,7 +1,16 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from .models import TEXT_MAX, Category, Cost, Organization, Schedule, Service, Target
+from .models import (
+    TEXT_MAX,
+    Category,
+    Cost,
+    Organization,
+    Schedule,
+    Service,
+    Target,
+    validate_contact_phone,
+)
 from .selectors import MAX_RADIUS_KM
 
 BLANK = [("", _("Any"))]
@@ -110,7 +119,8 @@ class SuggestionForm(forms.Form):
                                      choices=[("", "—")] + Schedule.WEEKDAYS)
     opens_at = forms.TimeField(label=_("Starts at"), required=False, widget=forms.TimeInput(attrs={"type": "time"}))
     closes_at = forms.TimeField(label=_("Ends at"), required=False, widget=forms.TimeInput(attrs={"type": "time"}))
-    contact_phone = forms.CharField(label=_("Contact phone"), required=False, max_length=20)
+    contact_phone = forms.CharField(label=_("Contact phone"), required=False, max_length=20,
+                                    validators=[validate_contact_phone])
     comment = forms.CharField(label=_("Message to the coordinator"), required=False, max_length=1000,
                               widget=forms.Textarea(attrs={"rows": 2}))
 

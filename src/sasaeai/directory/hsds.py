@@ -36,6 +36,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import override
 
+from sasaeai.core import spreadsheets
 from sasaeai.tenancy.codes import PREFECTURES
 from sasaeai.tenancy.models import Area, Municipality
 
@@ -348,7 +349,7 @@ def write_csv(docs: dict[str, list[dict]], out: Path) -> list[Path]:
         names = [f["name"] for f in resource["schema"]["fields"]]
         path = out / resource["path"]
         with path.open("w", encoding="utf-8", newline="") as fh:
-            writer = csv.DictWriter(fh, fieldnames=names, extrasaction="ignore", lineterminator="\n")
+            writer = spreadsheets.DictWriter(fh, fieldnames=names, extrasaction="ignore", lineterminator="\n")
             writer.writeheader()
             for row in tables[resource["name"]]:
                 writer.writerow({k: _cell(row.get(k)) for k in names})
@@ -513,19 +514,15 @@ def _decode(data: bytes, encoding: str, name: str) -> str:
 
 def read_path(path: Path) -> tuple[dict[str, list[dict]], list[RowError], str]:
     """Read an export folder or zip (JSON files or the CSV datapackage)."""
-    import tempfile
     import zipfile
 
     path = Path(path)
     if path.is_file() and zipfile.is_zipfile(path):
-        tmp = Path(tempfile.mkdtemp(prefix="hsds-"))
-        with zipfile.ZipFile(path) as zf:
-            for member in zf.infolist():
-                target = (tmp / Path(member.filename).name)
-                if member.is_dir() or not target.name or member.file_size > 50 * 1024 * 1024:
-                    continue
-                target.write_bytes(zf.read(member))
-        path = tmp
+        from sasaeai.core.spreadsheets import extract_zip
+
+        # Checked (size, count, ratio, CRC, names) and unpacked into a folder removed afterwards.
+        with extract_zip(path.read_bytes(), prefix="hsds-", what="HSDS") as folder:
+            return read_path(folder)
     if path.is_file() and path.suffix == ".json":
         path = path.parent
     if not path.is_dir():

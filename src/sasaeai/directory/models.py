@@ -5,6 +5,8 @@ exchange is lossless. A *resource* on the screens is a `Service`: one activity o
 one place, with its schedules.
 """
 
+import re
+import unicodedata
 import uuid
 from datetime import timedelta
 
@@ -17,6 +19,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from sasaeai.accounts.phone import normalize_phone
 from sasaeai.tenancy.models import Area, Municipality
 
 #: Longest free text accepted anywhere in the directory (a booklet entry, not a document).
@@ -27,6 +30,18 @@ STALE_AFTER = timedelta(days=180)
 #: to Minamitorishima (154.0E).
 JAPAN_LAT = (20.0, 46.0)
 JAPAN_LON = (122.0, 154.5)
+_PHONE_CHARS = re.compile(r"^(\+81)?[0-9\-‐ー()\s]+$")
+
+
+def validate_contact_phone(value: str) -> None:
+    """A phone number as a phone number: digits, hyphens and brackets, +81 only at the start,
+    10 or 11 digits in domestic form (never a formula such as =1+1)."""
+    text = unicodedata.normalize("NFKC", value or "").strip()
+    if not text:
+        return
+    if not _PHONE_CHARS.match(text) or not re.fullmatch(r"0\d{9,10}", normalize_phone(text)):
+        raise ValidationError(_("Enter a phone number with digits, hyphens and brackets only, e.g. 042-600-1234 "
+                                "or +81-42-600-1234."), code="phone_invalid")
 #: H3 resolution of `Location.h3_cell` (≈ 0.1 km² hexagons, street-block scale).
 H3_RESOLUTION = 9
 #: H3 resolution of `Service.near_cell`, the indexed distance prefilter of search (≈ 0.74 km²;
@@ -239,7 +254,8 @@ class Service(models.Model):
     capacity = models.PositiveIntegerField(_("capacity"), null=True, blank=True,
                                            validators=[MaxValueValidator(100_000)])
     contact_name = models.CharField(_("contact person or desk"), max_length=100, blank=True)
-    contact_phone = models.CharField(_("contact phone"), max_length=20, blank=True)
+    contact_phone = models.CharField(_("contact phone"), max_length=20, blank=True,
+                                     validators=[validate_contact_phone])
     contact_email = models.EmailField(_("contact email"), blank=True)
     url = models.URLField(_("web page"), blank=True)
     visibility = models.CharField(_("visibility"), max_length=16, choices=Visibility.choices,
@@ -448,3 +464,55 @@ class ChangeRecord(models.Model):
 
     def __str__(self) -> str:
         return f"{self.action} #{self.service_id}"
+
+
+class ImportJob(models.Model):
+    """A large upload imported by the task worker (`sasaeai db_worker`): the file waits here
+    until the task reads it, then it is emptied; the page shows status and progress."""
+
+    class Kind(models.TextChoices):
+        TEMPLATE = "template", _("Excel/CSV template")
+        HSDS = "hsds", _("HSDS (zip of JSON or CSV files)")
+
+    class State(models.TextChoices):
+        QUEUED = "queued", pgettext_lazy("import job", "Waiting")
+        CHECKING = "checking", pgettext_lazy("import job", "Checking rows")
+        SAVING = "saving", pgettext_lazy("import job", "Saving")
+        DONE = "done", pgettext_lazy("import job", "Imported")
+        REFUSED = "refused", pgettext_lazy("import job", "Nothing imported")
+        FAILED = "failed", pgettext_lazy("import job", "Failed")
+
+    municipality = models.ForeignKey(Municipality, on_delete=models.CASCADE, related_name="+")
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    kind = models.CharField(max_length=10, choices=Kind.choices)
+    filename = models.CharField(max_length=200)
+    encoding = models.CharField(max_length=10, default="auto")
+    skip_invalid = models.BooleanField(default=False)
+    data = models.BinaryField(default=b"", editable=False)
+    state = models.CharField(max_length=10, choices=State.choices, default=State.QUEUED)
+    rows_total = models.PositiveIntegerField(default=0)
+    rows_done = models.PositiveIntegerField(default=0)
+    created = models.PositiveIntegerField(default=0)
+    updated = models.PositiveIntegerField(default=0)
+    skipped = models.PositiveIntegerField(default=0)
+    #: [{"row", "column", "reason", "file"}] — no cell values beyond what the reasons name.
+    errors = models.JSONField(default=list)
+    message = models.CharField(max_length=300, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"import {self.pk} ({self.state})"
+
+    @property
+    def finished(self) -> bool:
+        return self.state in (self.State.DONE, self.State.REFUSED, self.State.FAILED)
+
+    @property
+    def percent(self) -> int:
+        if self.finished:
+            return 100
+        return int(100 * self.rows_done / self.rows_total) if self.rows_total else 0

@@ -3,7 +3,6 @@ Shift_JIS as Japanese Excel saves it). One row per resource, Japanese column nam
 
 from __future__ import annotations
 
-import csv
 import io
 from datetime import time
 
@@ -12,6 +11,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 from django.utils.translation import override
 
+from sasaeai.core import spreadsheets
 from sasaeai.tenancy.models import Area, Municipality
 
 from .hsds import ImportResult, RowError
@@ -91,38 +91,66 @@ def decode(data: bytes, encoding: str = "auto") -> str:
                           % {"enc": " / ".join(names[c] for c in tries)}, code="bad_encoding")
 
 
-def read_rows(data: bytes, filename: str, encoding: str = "auto") -> tuple[list[dict], list[RowError]]:
-    """Rows as dicts keyed by the Japanese column names, and header errors."""
+def _xlsx_values(data: bytes):
+    """Rows of the first sheet, streamed (read-only); the zip directory is checked first."""
+    from openpyxl import load_workbook
+
+    spreadsheets.inspect_zip(data, what="Excel").close()
+    try:
+        book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    except Exception:  # noqa: BLE001 - any unreadable workbook
+        raise ValidationError(_("The Excel file could not be read."), code="bad_file") from None
+    try:
+        if not book.worksheets:
+            return
+        for n, row in enumerate(book.worksheets[0].iter_rows(values_only=True), start=1):
+            out = ["" if v is None else str(v) if not isinstance(v, float) else repr(v) for v in row]
+            if any(len(v) > spreadsheets.MAX_CELL_CHARS for v in out):
+                raise spreadsheets.CellTooLong(n)
+            yield out
+    except (spreadsheets.CellTooLong, ValidationError):
+        raise
+    except Exception:  # noqa: BLE001 - broken sheet XML
+        raise ValidationError(_("The Excel file could not be read."), code="bad_file") from None
+    finally:
+        book.close()
+
+
+def read_rows(data: bytes, filename: str, encoding: str = "auto", *, max_rows: int = MAX_ROWS
+              ) -> tuple[list[dict], list[RowError]]:
+    """Rows as dicts keyed by the Japanese column names, and header errors. The file is read as
+    a stream and reading stops at the limits (rows, cell size; for .xlsx also the unpacked size)."""
     if filename.lower().endswith(".xlsx"):
         if len(data) > MAX_BYTES:
             raise ValidationError(_("The file is larger than 5 MB."), code="too_large")
-        from openpyxl import load_workbook
-
-        try:
-            sheet = load_workbook(io.BytesIO(data), read_only=True, data_only=True).worksheets[0]
-        except Exception:  # noqa: BLE001 - any unreadable workbook
-            raise ValidationError(_("The Excel file could not be read."), code="bad_file") from None
-        values = [["" if v is None else str(v) if not isinstance(v, float) else repr(v) for v in row]
-                  for row in sheet.iter_rows(values_only=True)]
+        values = _xlsx_values(data)
     else:
-        values = list(csv.reader(io.StringIO(decode(data, encoding))))
-    if not values:
-        raise ValidationError(_("The file is empty."), code="empty")
-    header = [h.strip() for h in values[0]]
-    missing = [c for c in REQUIRED if c not in header]
-    errors = [RowError(1, c, _("Required column is missing.")) for c in missing]
-    if missing and not any(c in header for c in COLUMNS):
-        errors.append(RowError(1, "—", _("No known column was found: is the file in the template's format, and "
-                                         "is the encoding right (UTF-8 or Shift_JIS)?")))
-    rows = []
-    for n, raw in enumerate(values[1:MAX_ROWS + 1], start=2):
-        if not any((c or "").strip() for c in raw):
-            continue
-        row = {h: (raw[i].strip() if i < len(raw) and raw[i] is not None else "") for i, h in enumerate(header)}
-        row["_row"] = n
-        rows.append(row)
-    if len(values) > MAX_ROWS + 1:
-        errors.append(RowError(MAX_ROWS + 2, "—", _("Too many rows (at most %(n)s).") % {"n": MAX_ROWS}))
+        values = spreadsheets.csv_rows(decode(data, encoding))
+    rows, errors = [], []
+    try:
+        first = next(values, None)
+        if first is None:
+            raise ValidationError(_("The file is empty."), code="empty")
+        header = [spreadsheets.unescape_cell(h.strip()) for h in first]
+        missing = [c for c in REQUIRED if c not in header]
+        errors += [RowError(1, c, _("Required column is missing.")) for c in missing]
+        if missing and not any(c in header for c in COLUMNS):
+            errors.append(RowError(1, "—", _("No known column was found: is the file in the template's format, and "
+                                             "is the encoding right (UTF-8 or Shift_JIS)?")))
+        for n, raw in enumerate(values, start=2):
+            if n > max_rows + 1:
+                errors.append(RowError(n, "—", _("Too many rows (at most %(n)s).") % {"n": max_rows}))
+                break
+            if not any((c or "").strip() for c in raw):
+                continue
+            row = {h: (spreadsheets.unescape_cell(raw[i].strip()) if i < len(raw) and raw[i] is not None else "")
+                   for i, h in enumerate(header)}
+            row["_row"] = n
+            rows.append(row)
+    except spreadsheets.CellTooLong as exc:
+        errors.append(RowError(exc.row, "—", spreadsheets.cell_too_long_message()))
+    finally:
+        values.close()
     return rows, errors
 
 
@@ -204,8 +232,12 @@ def _values(row: dict, municipality: Municipality, areas: dict, orgs: dict) -> t
 
 
 def import_rows(municipality: Municipality, rows: list[dict], *, by=None, skip_invalid: bool = False,
-                prior_errors: list[RowError] | None = None) -> ImportResult:
-    """Create or update (by the ID column) one resource per row; all or nothing unless skip_invalid."""
+                prior_errors: list[RowError] | None = None, progress=None) -> ImportResult:
+    """Create or update (by the ID column) one resource per row; all or nothing unless skip_invalid.
+
+    Rows are checked first (`progress(done, "checking")` every 100 rows, outside the write
+    transaction so a job page can show it), then written in one transaction
+    (`progress(total, "saving")` once before)."""
     from . import services
 
     result = ImportResult(errors=list(prior_errors or []))
@@ -213,9 +245,15 @@ def import_rows(municipality: Municipality, rows: list[dict], *, by=None, skip_i
         return result
     areas = {a.name: a for a in Area.objects.filter(municipality=municipality, layer=Area.Layer.DAILY_LIFE)}
     orgs = {o.name: o for o in Organization.objects.filter(municipality=municipality)}
+    checked = []
+    for i, row in enumerate(rows, start=1):
+        checked.append((row, *_values(row, municipality, areas, orgs)))
+        if progress and i % 100 == 0:
+            progress(i, "checking")
+    if progress:
+        progress(len(rows), "saving")
     with transaction.atomic():
-        for row in rows:
-            values, schedules, errs = _values(row, municipality, areas, orgs)
+        for row, values, schedules, errs in checked:
             if errs:
                 result.errors += errs
                 result.skipped += 1
@@ -303,7 +341,7 @@ EXAMPLE = ["", "いきいき百歳体操", "いきいきひゃくさいたいそ
 
 def as_csv(rows: list[list[str]], encoding: str = "utf-8") -> bytes:
     buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer = spreadsheets.csv_writer(buffer, lineterminator="\r\n")
     writer.writerow(COLUMNS)
     writer.writerows(rows)
     text = buffer.getvalue()
@@ -318,16 +356,13 @@ def as_xlsx(rows: list[list[str]]) -> bytes:
     book = Workbook()
     sheet = book.active
     sheet.title = "地域資源"
-    sheet.append(COLUMNS)
-    for row in rows:
-        sheet.append(row)
+    spreadsheets.write_xlsx_rows(sheet, [COLUMNS, *rows])
     lists = book.create_sheet("選択肢")
-    lists.append(["分類", "対象", "費用", "公開範囲", "状態"])
     cats, targets = list(_labels(Category).values()), list(_labels(Target).values())
-    for i in range(max(len(cats), len(targets))):
-        lists.append([cats[i] if i < len(cats) else "", targets[i] if i < len(targets) else "",
-                      ["無料", "有料", "ポイント"][i] if i < 3 else "", ["公開", "専門職のみ", "非公開"][i] if i < 3 else "",
-                      ["公開", "下書き", "終了"][i] if i < 3 else ""])
+    spreadsheets.write_xlsx_rows(lists, [["分類", "対象", "費用", "公開範囲", "状態"], *(
+        [cats[i] if i < len(cats) else "", targets[i] if i < len(targets) else "",
+         ["無料", "有料", "ポイント"][i] if i < 3 else "", ["公開", "専門職のみ", "非公開"][i] if i < 3 else "",
+         ["公開", "下書き", "終了"][i] if i < 3 else ""] for i in range(max(len(cats), len(targets))))])
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()

@@ -21,5 +21,6 @@ urlpatterns = [
     path("directory/paper/booklet.pdf", views.booklet, name="booklet"),
     path("directory/paper/calendar.pdf", views.calendar, name="calendar"),
     path("directory/exchange/", views.exchange, name="exchange"),
+    path("directory/exchange/jobs/<int:pk>/", views.import_job, name="import_job"),
     path("directory/exchange/<str:what>", views.download, name="download"),
 ]

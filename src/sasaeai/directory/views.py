@@ -19,9 +19,9 @@ from django.views.decorators.http import require_POST
 from sasaeai.tenancy.models import Area, Municipality
 from sasaeai.tenancy.selectors import primary_municipality
 
-from . import hsds, paper, printouts, selectors, services, template
+from . import hsds, imports, paper, printouts, selectors, services, template
 from .forms import ImportForm, ReviewForm, ScheduleFormSet, SearchForm, ServiceForm, SuggestionForm
-from .models import CATEGORY_JA, Category, Service, Suggestion
+from .models import CATEGORY_JA, Category, ImportJob, Service, Suggestion
 from .schedules import describe
 
 PAGE_SIZE = 20
@@ -416,17 +416,20 @@ def exchange(request):
     form = ImportForm(request.POST or None, request.FILES or None)
     result = None
     if request.method == "POST" and form.is_valid():
-        upload = form.cleaned_data["file"]
+        upload, kind = form.cleaned_data["file"], form.cleaned_data["kind"]
         try:
             if upload.size > template.MAX_BYTES:
                 raise ValidationError(_("The file is larger than 5 MB."), code="too_large")
             data = upload.read()
-            if form.cleaned_data["kind"] == "template":
-                rows, errors = template.read_rows(data, upload.name, form.cleaned_data["encoding"])
-                result = template.import_rows(municipality, rows, by=request.user,
-                                              skip_invalid=form.cleaned_data["skip_invalid"], prior_errors=errors)
-            else:
-                result = _import_hsds_upload(request, municipality, data, form.cleaned_data["skip_invalid"])
+            payload, errors, count = imports.read(kind, data, upload.name, form.cleaned_data["encoding"])
+            # Refused at once (nothing to import) when the file has errors and they are not to be skipped.
+            if imports.needs_background(data, count) and (form.cleaned_data["skip_invalid"] or not errors):
+                job = imports.start_job(municipality=municipality, by=request.user, kind=kind, filename=upload.name,
+                                        data=data, encoding=form.cleaned_data["encoding"],
+                                        skip_invalid=form.cleaned_data["skip_invalid"], count=count)
+                return redirect("directory:import_job", pk=job.pk)
+            result = imports.run(kind, municipality, payload, errors, by=request.user,
+                                 skip_invalid=form.cleaned_data["skip_invalid"])
         except ValidationError as exc:
             form.add_error("file", exc)
         else:
@@ -435,20 +438,19 @@ def exchange(request):
                                  % {"c": result.created, "u": result.updated, "s": result.skipped})
             else:
                 messages.error(request, _("Nothing was imported: please correct the rows below and try again."))
+    jobs = ImportJob.objects.filter(municipality=municipality).defer("data")[:5]
     return render(request, "directory/exchange.html", {"municipality": municipality, "form": form,
-                                                       "result": result})
+                                                       "result": result, "jobs": jobs})
 
 
-def _import_hsds_upload(request, municipality, data: bytes, skip_invalid: bool):
-    import tempfile
-    from pathlib import Path
-
-    with tempfile.TemporaryDirectory(prefix="hsds-up-") as tmp:
-        path = Path(tmp) / "upload.zip"
-        path.write_bytes(data)
-        docs, errors, source = hsds.read_path(path)
-        return hsds.import_docs(municipality, docs, skip_invalid=skip_invalid, by=request.user,
-                                prior_errors=errors, source=source)
+@login_required
+def import_job(request, pk: int):
+    """Status and progress of a background import (the page reloads itself until it is done)."""
+    job = get_object_or_404(ImportJob.objects.defer("data").select_related("municipality"), pk=pk)
+    if not selectors.coordinator_areas(request.user).filter(municipality=job.municipality).exists():
+        raise Http404
+    return render(request, "directory/import_job.html", {"job": job, "municipality": job.municipality,
+                                                         "errors": job.errors[:500]})
 
 
 @login_required

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 import json
 
 from django.contrib import messages
@@ -18,6 +17,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_POST
 
+from sasaeai.core import spreadsheets
 from sasaeai.residents.models import Resident
 from sasaeai.tenancy.selectors import in_tenant, municipalities_for
 
@@ -190,7 +190,7 @@ def access_log_export(request, fmt: str):
     audit(request.user, "access_log.exported", details={"format": fmt}, request=request)
     if fmt == "json":
         return JsonResponse({"entries": [_log_row(e) for e in qs.iterator(chunk_size=2000)]})
-    writer = csv.writer(_Echo())
+    writer = spreadsheets.csv_writer(_Echo())
 
     def rows():
         yield writer.writerow(LOG_COLUMNS)
