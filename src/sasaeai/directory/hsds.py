@@ -39,6 +39,7 @@ from django.utils.translation import override
 from sasaeai.tenancy.codes import PREFECTURES
 from sasaeai.tenancy.models import Area, Municipality
 
+from .hsds_merge import delta, patch
 from .models import (
     CATEGORY_JA,
     TARGET_JA,
@@ -47,6 +48,7 @@ from .models import (
     Cost,
     Location,
     Organization,
+    ReviewFlag,
     Service,
     Status,
     Target,
@@ -156,6 +158,11 @@ def _labelled_term(taxonomy: str, enum, code: str) -> dict:
 
 
 def organization_doc(org: Organization) -> dict:
+    """The organisation as exported: Sasaeai's fields, then what the publisher sent (hsds_extra)."""
+    return patch(organization_native(org), org.hsds_extra or None)
+
+
+def organization_native(org: Organization) -> dict:
     oid = str(org.hsds_id)
     return _compact({
         "id": oid, "name": org.name, "alternate_name": org.name_kana, "description": org.description or org.name,
@@ -165,6 +172,10 @@ def organization_doc(org: Organization) -> dict:
 
 
 def location_doc(loc: Location, municipality: Municipality) -> dict:
+    return patch(location_native(loc, municipality), loc.hsds_extra or None)
+
+
+def location_native(loc: Location, municipality: Municipality) -> dict:
     lid = str(loc.hsds_id)
     prefecture = dict(PREFECTURES).get(municipality.prefecture, "")
     addresses = []
@@ -204,9 +215,23 @@ def schedule_doc(s, service_id: str) -> dict:
 
 
 def service_doc(service: Service) -> dict:
+    return patch(service_native(service), service.hsds_extra or None)
+
+
+def _cost_option(service: Service, sid: str) -> dict:
+    if service.cost == Cost.OTHER:
+        return _compact({"id": uid("cost", sid), "service_id": sid, "option": service.cost,
+                         "amount_description": service.cost_note})
+    return _compact({"id": uid("cost", sid), "service_id": sid, "option": service.cost,
+                     "currency": "JPY" if service.cost == Cost.YEN else None,
+                     "amount": service.cost_amount if service.cost != Cost.FREE else 0,
+                     "amount_description": service.cost_note})
+
+
+def service_native(service: Service) -> dict:
     sid = str(service.hsds_id)
     m = service.municipality
-    attributes = [_attribute(sid, "service", category_term(service.category))]
+    attributes = [_attribute(sid, "service", category_term(service.category))] if service.category else []
     attributes += [_attribute(sid, "service", _labelled_term("sasaeai-target", Target, t))
                    for t in service.target_list if t in Target.values]
     attributes += [_attribute(sid, "service", _term("sasaeai-tag", tag, tag, tag)) for tag in service.tag_list]
@@ -214,10 +239,7 @@ def service_doc(service: Service) -> dict:
     if service.capacity is not None:
         attributes.append(_attribute(sid, "service", _term("sasaeai-capacity", "capacity", "定員", "Capacity"),
                                      str(service.capacity)))
-    cost = _compact({"id": uid("cost", sid), "service_id": sid, "option": service.cost,
-                     "currency": "JPY" if service.cost == Cost.YEN else None,
-                     "amount": service.cost_amount if service.cost != Cost.FREE else 0,
-                     "amount_description": service.cost_note})
+    cost = _cost_option(service, sid)
     doc = {
         "id": sid, "name": service.name, "alternate_name": service.name_kana,
         "description": service.description, "url": service.url, "email": service.contact_email,
@@ -296,38 +318,72 @@ def _fields(name: str) -> list[dict]:
     return _resource(name)["schema"]["fields"]
 
 
-TABLES = ["organization", "service", "location", "address", "accessibility", "service_at_location", "schedule",
-          "phone", "contact", "cost_option", "service_area", "attribute", "taxonomy_term", "taxonomy"]
+TABLES = ["organization", "program", "service", "location", "address", "accessibility", "service_at_location",
+          "schedule", "phone", "contact", "language", "funding", "cost_option", "service_area", "required_document",
+          "organization_identifier", "attribute", "taxonomy_term", "taxonomy", "metadata"]
 NESTED = {  # compiled key → table
     "phones": "phone", "contacts": "contact", "schedules": "schedule", "cost_options": "cost_option",
     "service_areas": "service_area", "attributes": "attribute", "service_at_locations": "service_at_location",
-    "addresses": "address", "accessibility": "accessibility",
+    "addresses": "address", "accessibility": "accessibility", "languages": "language", "funding": "funding",
+    "required_documents": "required_document", "programs": "program", "locations": "location",
+    "organization_identifiers": "organization_identifier", "metadata": "metadata",
+    # single nested objects
+    "location": "location", "organization": "organization", "program": "program", "taxonomy_term": "taxonomy_term",
+    "taxonomy_detail": "taxonomy",
+}
+#: How the tabular form nests back into compiled documents: parent table → (key, child table, column).
+CHILDREN = {
+    "service": [("phones", "phone", "service_id"), ("schedules", "schedule", "service_id"),
+                ("service_areas", "service_area", "service_id"), ("service_at_locations", "service_at_location", "service_id"),
+                ("languages", "language", "service_id"), ("funding", "funding", "service_id"),
+                ("cost_options", "cost_option", "service_id"), ("required_documents", "required_document", "service_id"),
+                ("contacts", "contact", "service_id")],
+    "service_at_location": [("contacts", "contact", "service_at_location_id"),
+                            ("phones", "phone", "service_at_location_id"),
+                            ("schedules", "schedule", "service_at_location_id")],
+    "location": [("languages", "language", "location_id"), ("addresses", "address", "location_id"),
+                 ("contacts", "contact", "location_id"), ("accessibility", "accessibility", "location_id"),
+                 ("phones", "phone", "location_id"), ("schedules", "schedule", "location_id")],
+    "organization": [("funding", "funding", "organization_id"), ("contacts", "contact", "organization_id"),
+                     ("phones", "phone", "organization_id"), ("locations", "location", "organization_id"),
+                     ("programs", "program", "organization_id"),
+                     ("organization_identifiers", "organization_identifier", "organization_id")],
+    "contact": [("phones", "phone", "contact_id")],
+    "phone": [("languages", "language", "phone_id")],
+}
+#: parent table → (key, referenced table, column of the parent holding the id).
+OBJECTS = {
+    "service": [("organization", "organization", "organization_id"), ("program", "program", "program_id")],
+    "service_at_location": [("location", "location", "location_id")],
+    "attribute": [("taxonomy_term", "taxonomy_term", "taxonomy_term_id")],
+    "taxonomy_term": [("taxonomy_detail", "taxonomy", "taxonomy_id")],
 }
 
 
 def docs_to_tables(docs: dict[str, list[dict]]) -> dict[str, list[dict]]:
     tables: dict[str, dict[str, dict]] = {t: {} for t in TABLES}
+    columns = {t: {f["name"] for f in _fields(t)} for t in TABLES}
 
-    def put(table: str, row: dict):
-        flat = {k: v for k, v in row.items() if not isinstance(v, list | dict)}
-        tables[table][flat["id"]] = flat
-
-    def walk(table: str, doc: dict):
-        put(table, doc)
+    def walk(table: str, doc: dict, parent: str | None = None, parent_id=None):
+        flat = {k: v for k, v in doc.items() if not isinstance(v, list | dict)}
+        link = "link_id" if table == "attribute" else "resource_id" if table == "metadata" else f"{parent}_id"
+        if parent and link in columns[table] and link not in flat:
+            flat[link] = parent_id  # a nested child written without its parent's id
+        tables[table].setdefault(flat["id"], {}).update(flat)
         for key, value in doc.items():
-            if key in NESTED and isinstance(value, list):
-                for child in value:
-                    walk(NESTED[key], child)
-            elif key == "location" and isinstance(value, dict):
-                walk("location", value)
-            elif key == "organization" and isinstance(value, dict):
-                walk("organization", value)
-            elif key == "taxonomy_term" and isinstance(value, dict):
-                put("taxonomy_term", value)
-                tax = value.get("taxonomy")
-                if tax:
-                    tables["taxonomy"][value["taxonomy_id"]] = {
-                        "id": value["taxonomy_id"], "name": tax, "description": TAXONOMIES.get(tax, tax)}
+            child = NESTED.get(key)
+            if child is None:
+                continue
+            if isinstance(value, list):
+                for item in value:
+                    if isinstance(item, dict) and "id" in item:
+                        walk(child, item, table, doc["id"])
+            elif isinstance(value, dict) and "id" in value:
+                walk(child, value)
+        if table == "taxonomy_term" and "taxonomy_detail" not in doc and doc.get("taxonomy_id"):
+            tax = doc.get("taxonomy")
+            tables["taxonomy"].setdefault(doc["taxonomy_id"], {
+                "id": doc["taxonomy_id"], "name": tax, "description": TAXONOMIES.get(tax, tax)})
 
     for org in docs["organizations"]:
         walk("organization", org)
@@ -438,68 +494,40 @@ def read_csv_tables(folder: Path) -> tuple[dict[str, list[dict]], list[RowError]
 
 
 def tables_to_docs(tables: dict[str, list[dict]]) -> dict[str, list[dict]]:
-    def strip(row):
-        return {k: v for k, v in row.items() if k != "_row"}
+    """Nest the tabular datapackage into compiled documents (every table of HSDS 3.0)."""
+    rows = {t: [{k: v for k, v in r.items() if k != "_row"} for r in tables.get(t, [])] for t in TABLES}
+    by_id = {t: {r["id"]: r for r in rs if "id" in r} for t, rs in rows.items()}
+    by: dict[tuple, list[dict]] = {}
+    for table, rs in rows.items():
+        for row in rs:
+            for key, value in row.items():
+                if key.endswith("_id") and key != "id":
+                    by.setdefault((table, key, value), []).append(row)
 
-    by = {}
-    for table, rows in tables.items():
-        for row in rows:
-            for key in ("service_id", "location_id", "organization_id", "link_id"):
-                if key in row:
-                    by.setdefault((table, key, row[key]), []).append(strip(row))
-    terms = {r["id"]: strip(r) for r in tables.get("taxonomy_term", [])}
+    def build(table: str, row: dict, depth: int = 0) -> dict:
+        doc = dict(row)
+        if depth > 6:
+            return doc
+        for key, child, column in CHILDREN.get(table, []):
+            doc[key] = [build(child, r, depth + 1) for r in sorted(by.get((child, column, row["id"]), []),
+                                                                   key=lambda r: r["id"])]
+        for key, target, column in OBJECTS.get(table, []):
+            ref = by_id[target].get(row.get(column))
+            if ref is not None:
+                doc[key] = build(target, ref, depth + 1)
+        if table not in ("taxonomy", "metadata"):
+            doc["attributes"] = [build("attribute", a, depth + 1) for a in sorted(
+                by.get(("attribute", "link_id", row["id"]), []), key=lambda r: r["id"])]
+        doc["metadata"] = sorted(by.get(("metadata", "resource_id", row["id"]), []), key=lambda r: r["id"])
+        return _compact(doc)
 
-    def children(table, key, value):
-        return sorted(by.get((table, key, value), []), key=lambda r: r["id"])
-
-    def with_attrs(row, entity):
-        attrs = []
-        for a in children("attribute", "link_id", row["id"]):
-            if a.get("link_entity") == entity:
-                a = dict(a)
-                if a.get("taxonomy_term_id") in terms:
-                    a["taxonomy_term"] = terms[a["taxonomy_term_id"]]
-                attrs.append(a)
-        return attrs
-
-    def location(row):
-        loc = dict(row)
-        loc["addresses"] = children("address", "location_id", row["id"])
-        loc["accessibility"] = children("accessibility", "location_id", row["id"])
-        return _compact(loc)
-
-    locations = {r["id"]: location(strip(r)) for r in tables.get("location", [])}
-    organizations = {}
-    for r in tables.get("organization", []):
-        org = strip(r)
-        org["phones"] = [p for p in children("phone", "organization_id", org["id"])]
-        organizations[org["id"]] = _compact(org)
     services = []
     for r in tables.get("service", []):
-        s = strip(r)
-        sid = s["id"]
-        s["_row"] = r.get("_row")
-        s["attributes"] = with_attrs(s, "service")
-        s["phones"] = children("phone", "service_id", sid)
-        s["contacts"] = children("contact", "service_id", sid)
-        s["cost_options"] = children("cost_option", "service_id", sid)
-        s["service_areas"] = children("service_area", "service_id", sid)
-        s["schedules"] = []
-        for sch in children("schedule", "service_id", sid):
-            sch = dict(sch)
-            sch["attributes"] = with_attrs(sch, "schedule")
-            s["schedules"].append(_compact(sch))
-        sals = []
-        for sal in children("service_at_location", "service_id", sid):
-            sal = dict(sal)
-            if sal.get("location_id") in locations:
-                sal["location"] = locations[sal["location_id"]]
-            sals.append(sal)
-        s["service_at_locations"] = sals
-        if s.get("organization_id") in organizations:
-            s["organization"] = organizations[s["organization_id"]]
-        services.append(_compact(s))
-    return {"organizations": list(organizations.values()), "services": services, "locations": list(locations.values())}
+        doc = build("service", {k: v for k, v in r.items() if k != "_row"})
+        doc["_row"] = r.get("_row")
+        services.append(doc)
+    return {"organizations": [build("organization", r) for r in rows["organization"]], "services": services,
+            "locations": [build("location", r) for r in rows["location"]]}
 
 
 # --- import ---------------------------------------------------------------------------------------
@@ -527,25 +555,64 @@ def read_path(path: Path) -> tuple[dict[str, list[dict]], list[RowError], str]:
                 target.write_bytes(zf.read(member))
         path = tmp
     if path.is_file() and path.suffix == ".json":
-        path = path.parent
+        return read_json_files([path]), [], "json"
     if not path.is_dir():
         raise ValidationError(_("Give a folder or zip file with an HSDS export."), code="not_found")
-    if (path / "services.json").exists():
-        docs = {}
-        for name in JSON_FILES:
-            file = path / f"{name}.json"
-            try:
-                docs[name] = json.loads(_decode(file.read_bytes(), "utf-8", file.name)) if file.exists() else []
-            except json.JSONDecodeError as exc:
-                raise ValidationError(_("%(name)s is not valid JSON (line %(line)s).") % {"name": file.name, "line": exc.lineno},
-                                      code="bad_json") from None
-            if not isinstance(docs[name], list):
-                raise ValidationError(_("%(name)s must hold a list.") % {"name": file.name}, code="bad_json")
-        return docs, [], "json"
+    json_files = sorted(p for p in path.glob("*.json") if p.name != "datapackage.json")
+    if json_files and not (path / "services.csv").exists():
+        return read_json_files(json_files), [], "json"
     if (path / "services.csv").exists() or (path / "datapackage.json").exists():
         tables, errors = read_csv_tables(path)
         return tables_to_docs(tables), errors, "csv"
     raise ValidationError(_("No services.json or services.csv was found."), code="not_found")
+
+
+def _kind_of(name: str, item: dict) -> str | None:
+    """Which HSDS object a JSON document is: by its file name (services.json, service_full.json,
+    organization_list.json…), else by its fields."""
+    stem = name.lower()
+    for kind in ("service_at_location", "service", "organization", "location", "taxonom"):
+        if kind in stem:
+            return None if kind in ("taxonom", "service_at_location") else kind
+    if "status" in item:
+        return "service"
+    if "location_type" in item:
+        return "location"
+    if "description" in item and "name" in item:
+        return "organization"
+    return None
+
+
+def read_json_files(files: list[Path]) -> dict[str, list[dict]]:
+    """Per-object JSON (services.json, organizations.json, locations.json), one document
+    (service_full.json) or the API's pages ({"contents": [...], "page_number": …})."""
+    docs: dict[str, list[dict]] = {"organizations": [], "services": [], "locations": []}
+    seen: dict[str, set] = {k: set() for k in docs}
+    for file in files:
+        try:
+            data = json.loads(_decode(file.read_bytes(), "utf-8", file.name))
+        except json.JSONDecodeError as exc:
+            raise ValidationError(_("%(name)s is not valid JSON (line %(line)s).") % {"name": file.name, "line": exc.lineno},
+                                  code="bad_json") from None
+        if isinstance(data, dict) and isinstance(data.get("contents"), list):
+            data = data["contents"]
+        items = data if isinstance(data, list) else [data]
+        if not all(isinstance(i, dict) for i in items):
+            raise ValidationError(_("%(name)s must hold a list.") % {"name": file.name}, code="bad_json")
+        for item in items:
+            kind = _kind_of(file.name, item)
+            if kind is None:
+                continue
+            key = kind + "s"
+            if item.get("id") not in seen[key]:
+                seen[key].add(item.get("id"))
+                docs[key].append(item)
+            if kind == "organization":  # organization_full: its services come along
+                for service in item.get("services") or []:
+                    if isinstance(service, dict) and service.get("id") not in seen["services"]:
+                        seen["services"].add(service.get("id"))
+                        docs["services"].append(service)
+    return docs
 
 
 def _attr_codes(doc: dict, taxonomy: str) -> list[tuple[str, str]]:
@@ -557,92 +624,157 @@ def _attr_codes(doc: dict, taxonomy: str) -> list[tuple[str, str]]:
     return out
 
 
-def _parse_schedule(doc: dict) -> dict:
-    row = {"hsds_id": doc.get("id"), "note": doc.get("description", "")}
-    row["opens_at"] = time.fromisoformat(str(doc["opens_at"])) if doc.get("opens_at") else None
-    row["closes_at"] = time.fromisoformat(str(doc["closes_at"])) if doc.get("closes_at") else None
+def _parse_schedules(doc: dict) -> list[dict]:
+    """Schedule rows for one HSDS schedule: one per weekday of `byday` (TH,FR → Thursday and
+    Friday). A rule Sasaeai cannot show (no times, -1FR, by month day…) gives no row: the
+    schedule itself is kept in hsds_extra and exported unchanged."""
+    if not doc.get("opens_at") or not doc.get("closes_at"):
+        return []
+    base = {"hsds_id": doc.get("id"), "note": str(doc.get("description", "") or "")[:200]}
+    base["opens_at"] = time.fromisoformat(str(doc["opens_at"]))
+    base["closes_at"] = time.fromisoformat(str(doc["closes_at"]))
     holiday = [v for c, v in _attr_codes(doc, "sasaeai-schedule") if c == "closed_on_holidays"]
-    row["closed_on_holidays"] = (holiday[0] == "true") if holiday else True
+    base["closed_on_holidays"] = (holiday[0] == "true") if holiday else True
     freq, byday = doc.get("freq"), (doc.get("byday") or "").strip()
     if not freq and doc.get("valid_from") and doc.get("valid_from") == doc.get("valid_to"):
-        row.update(kind="once", date=date.fromisoformat(doc["valid_from"]))
-        return row
-    code = byday.split(",")[0][-2:] if byday else ""
-    if code not in DAY_CODES:
-        raise ValidationError({"byday": _("Give the weekday as MO, TU, WE, TH, FR, SA or SU.")}, code="bad_schedule")
-    row.update(kind="weekly", weekday=DAY_CODES.index(code))
-    prefix = byday.split(",")[0][:-2]
-    if freq == "MONTHLY" and prefix:
-        row["week_of_month"] = int(prefix)
-    row["valid_from"] = date.fromisoformat(doc["valid_from"]) if doc.get("valid_from") else None
-    row["valid_to"] = date.fromisoformat(doc["valid_to"]) if doc.get("valid_to") else None
-    return row
+        return [dict(base, kind="once", date=date.fromisoformat(doc["valid_from"]))]
+    if freq not in ("WEEKLY", "MONTHLY") or not byday or (doc.get("interval") or 1) != 1:
+        return []
+    rows = []
+    for n, part in enumerate(p.strip() for p in byday.split(",")):
+        code, prefix = part[-2:], part[:-2]
+        if code not in DAY_CODES or (prefix and not (freq == "MONTHLY" and prefix.isdigit() and 1 <= int(prefix) <= 5)):
+            return []
+        row = dict(base, kind="weekly", weekday=DAY_CODES.index(code),
+                   hsds_id=base["hsds_id"] if n == 0 else uid("schedule", base["hsds_id"], part))
+        if prefix:
+            row["week_of_month"] = int(prefix)
+        row["valid_from"] = date.fromisoformat(doc["valid_from"]) if doc.get("valid_from") else None
+        row["valid_to"] = date.fromisoformat(doc["valid_to"]) if doc.get("valid_to") else None
+        rows.append(row)
+    return rows
 
 
-def _service_values(doc: dict, municipality: Municipality, areas: dict[str, Area]) -> tuple[dict, list[dict]]:
-    categories = [c for c, _v in _attr_codes(doc, "sasaeai-category")]
-    if not categories or categories[0] not in Category.values:
-        raise ValidationError({"attributes": _("A category of the sasaeai-category taxonomy is required.")},
-                              code="no_category")
+def _category_of(doc: dict) -> str:
+    """Sasaeai's own category attribute, else a mapped taxonomy term (settings
+    SASAEAI_HSDS_CATEGORY_MAP {"taxonomy:code" or code or name: category}, or a term named like
+    a category), else "" (flagged `uncategorised`)."""
+    mapping = getattr(settings, "SASAEAI_HSDS_CATEGORY_MAP", {}) or {}
+    names = {v: k for k, v in CATEGORY_JA.items()}
+    for code, _v in _attr_codes(doc, "sasaeai-category"):
+        if code in Category.values:
+            return code
+    for a in doc.get("attributes", []) or []:
+        term = a.get("taxonomy_term") or {}
+        tax = term.get("taxonomy") or a.get("link_type") or ""
+        for key in (f"{tax}:{term.get('code')}", term.get("code"), term.get("name")):
+            if key and key in mapping and mapping[key] in Category.values:
+                return mapping[key]
+            if key in names:
+                return names[key]
+    return ""
+
+
+def _cost_values(doc: dict) -> dict:
+    """Only yen maps to Sasaeai's cost; another currency is kept as given (never converted)."""
+    cost = (doc.get("cost_options") or [{}])[0]
+    note = str(doc.get("fees_description", "") or cost.get("amount_description", "") or "")
+    currency, amount = str(cost.get("currency") or "").upper(), cost.get("amount")
+    if cost.get("option") in Cost.values and cost["option"] != Cost.OTHER:
+        option = cost["option"]
+    elif amount in (None, 0) and not currency:
+        option = Cost.FREE
+    elif currency in ("", "JPY") and amount is not None and float(amount).is_integer():
+        option = Cost.YEN
+    else:
+        option = Cost.OTHER
+    if option == Cost.OTHER:
+        shown = f"{amount:g} {currency}".strip() if isinstance(amount, int | float) else ""
+        return {"cost": option, "cost_amount": None, "cost_note": (note or shown)[:200]}
+    return {"cost": option, "cost_note": note[:200],
+            "cost_amount": int(amount) if option != Cost.FREE and amount is not None else None}
+
+
+def _service_values(doc: dict, municipality: Municipality, areas: dict[str, Area]) -> tuple[dict, list[dict], list[str]]:
+    flags = []
+    category = _category_of(doc)
+    if not category:
+        flags.append(ReviewFlag.UNCATEGORISED)
     area_names = [a.get("name") for a in doc.get("service_areas", []) or []]
     area = next((areas[n] for n in area_names if n in areas), None)
     if area is None:
-        raise ValidationError({"service_areas": _("No daily-life area of this municipality is named %(names)s.")
-                               % {"names": "、".join(n for n in area_names if n) or "—"}}, code="bad_area")
+        flags.append(ReviewFlag.UNKNOWN_AREA)
+        area = next(iter(areas.values()), None)
+        if area is None:
+            raise ValidationError({"service_areas": _("This municipality has no daily-life area yet.")},
+                                  code="bad_area")
     visibility = [c for c, _v in _attr_codes(doc, "sasaeai-visibility")]
     capacity = [v for c, v in _attr_codes(doc, "sasaeai-capacity")]
-    cost = (doc.get("cost_options") or [{}])[0]
-    option = cost.get("option") if cost.get("option") in Cost.values else (Cost.FREE if not cost.get("amount") else Cost.YEN)
     contact = (doc.get("contacts") or [{}])[0]
     phone = (doc.get("phones") or [{}])[0]
     values = {
-        "name": doc.get("name", ""), "name_kana": doc.get("alternate_name", ""),
-        "description": doc.get("description", ""), "url": doc.get("url", ""),
-        "contact_email": doc.get("email", "") or contact.get("email", ""),
-        "contact_name": contact.get("name", ""), "contact_phone": str(phone.get("number", "")),
-        "status": STATUS_IN.get(doc.get("status"), Status.DRAFT), "category": categories[0],
-        "targets": [c for c, _v in _attr_codes(doc, "sasaeai-target")],
+        "name": str(doc.get("name", ""))[:200], "name_kana": str(doc.get("alternate_name", "") or "")[:200],
+        "description": str(doc.get("description", "") or "")[:4000], "url": doc.get("url", "") or "",
+        "contact_email": doc.get("email", "") or contact.get("email", "") or "",
+        "contact_name": str(contact.get("name", "") or "")[:100], "contact_phone": str(phone.get("number", ""))[:20],
+        "status": STATUS_IN.get(doc.get("status"), Status.DRAFT), "category": category,
+        "targets": [c for c, _v in _attr_codes(doc, "sasaeai-target") if c in Target.values],
         "tags": [c for c, _v in _attr_codes(doc, "sasaeai-tag")],
         "visibility": visibility[0] if visibility and visibility[0] in Visibility.values else Visibility.PUBLIC,
         "capacity": int(capacity[0]) if capacity and str(capacity[0]).isdigit() else None,
-        "cost": option, "cost_amount": int(cost["amount"]) if option != Cost.FREE and cost.get("amount") is not None else None,
-        "cost_note": doc.get("fees_description", "") or cost.get("amount_description", ""),
-        "area": area,
+        "area": area, **_cost_values(doc),
     }
-    schedules = [_parse_schedule(s) for s in doc.get("schedules", []) or []]
-    return values, schedules
+    schedules = [row for s in doc.get("schedules", []) or [] for row in _parse_schedules(s)]
+    return values, schedules, flags
 
 
-def _location_for(doc: dict, municipality: Municipality, org: Organization | None) -> Location | None:
+def _location_doc_for(doc: dict, docs: dict) -> dict | None:
     sals = doc.get("service_at_locations") or []
-    if not sals or not sals[0].get("location"):
+    if not sals:
         return None
-    ldoc = sals[0]["location"]
+    nested = sals[0].get("location")
+    listed = next((loc for loc in docs.get("locations", []) if loc.get("id") == sals[0].get("location_id")), None)
+    return listed or nested
+
+
+def _location_for(ldoc: dict | None, municipality: Municipality, org: Organization | None,
+                  name: str) -> tuple[Location | None, list[str]]:
+    """The place of a service, and whether it lies outside the municipality (here: outside
+    Japan, or an address in another country). A location without coordinates is kept in
+    hsds_extra only."""
     from .models import validate_in_japan
 
-    lat, lon = ldoc.get("latitude"), ldoc.get("longitude")
-    if lat is None or lon is None:
-        raise ValidationError({"service_at_locations.0.location.latitude": _("Latitude and longitude are required.")},
-                              code="bad_coordinates")
+    if not ldoc or ldoc.get("latitude") is None or ldoc.get("longitude") is None:
+        return None, []
+    lat, lon = float(ldoc["latitude"]), float(ldoc["longitude"])
+    address = (ldoc.get("addresses") or [{}])[0]
+    flags = []
     try:
-        validate_in_japan(float(lat), float(lon))
-    except ValidationError as exc:
-        raise ValidationError({"service_at_locations.0.location.latitude": exc.messages}, code="outside_japan") from None
+        validate_in_japan(lat, lon)
+    except ValidationError:
+        flags.append(ReviewFlag.OUTSIDE)
+    if str(address.get("country") or "JP").upper() not in ("JP", "JPN") and not flags:
+        flags.append(ReviewFlag.OUTSIDE)
     loc = Location.objects.filter(municipality=municipality, hsds_id=ldoc["id"]).first() or Location(
         municipality=municipality, hsds_id=ldoc["id"])
-    address = (ldoc.get("addresses") or [{}])[0]
     access = (ldoc.get("accessibility") or [{}])[0]
     loc.organization = org
-    loc.name = ldoc.get("name", "") or doc.get("name", "")
-    loc.address = address.get("address_1", "")
+    loc.name = str(ldoc.get("name", "") or name)[:200]
+    loc.address = str(address.get("address_1", "") or "")[:200]
     postal = str(address.get("postal_code", "") or "")
-    loc.postal_code = "" if postal == "-" else postal
-    loc.lat, loc.lon = float(lat), float(lon)
-    loc.accessibility = access.get("description", "")
-    loc.transportation = ldoc.get("transportation", "")
-    loc.full_clean(exclude=["h3_cell"])
+    loc.postal_code = "" if postal == "-" else postal[:8]
+    loc.lat, loc.lon = lat, lon
+    loc.accessibility = str(access.get("description", "") or "")[:500]
+    loc.transportation = str(ldoc.get("transportation", "") or "")[:500]
+    if flags:
+        loc.clean_fields(exclude=["h3_cell"])  # kept and flagged, not refused
+    else:
+        loc.full_clean(exclude=["h3_cell"])
+    loc.hsds_extra = {}
     loc.save()
-    return loc
+    loc.hsds_extra = delta(location_native(loc, municipality), ldoc) or {}
+    loc.save(update_fields=["hsds_extra"])
+    return loc, flags
 
 
 def _organization_for(doc: dict | None, municipality: Municipality) -> Organization | None:
@@ -650,14 +782,16 @@ def _organization_for(doc: dict | None, municipality: Municipality) -> Organizat
         return None
     org = Organization.objects.filter(municipality=municipality, hsds_id=doc["id"]).first() or Organization(
         municipality=municipality, hsds_id=doc["id"])
-    org.name = doc.get("name", "")
-    org.name_kana = doc.get("alternate_name", "")
-    description = doc.get("description", "")
+    org.name = str(doc.get("name", ""))[:200]
+    org.name_kana = str(doc.get("alternate_name", "") or "")[:200]
+    description = str(doc.get("description", "") or "")[:4000]
     org.description = "" if description == org.name else description
-    org.email, org.website = doc.get("email", ""), doc.get("website", "")
-    org.phone = str(((doc.get("phones") or [{}])[0]).get("number", ""))
-    org.full_clean()
+    org.email, org.website = doc.get("email", "") or "", doc.get("website", "") or ""
+    org.phone = str(((doc.get("phones") or [{}])[0]).get("number", ""))[:20]
+    org.full_clean(exclude=["hsds_extra"])
     org.save()
+    org.hsds_extra = delta(organization_native(org), doc) or {}
+    org.save(update_fields=["hsds_extra"])
     return org
 
 
@@ -669,59 +803,98 @@ def _errors_of(exc: ValidationError, row: int, file: str) -> list[RowError]:
 
 def import_docs(municipality: Municipality, docs: dict[str, list[dict]], *, skip_invalid: bool = False,
                 by=None, prior_errors: list[RowError] | None = None, source: str = "json") -> ImportResult:
-    """Write the documents into `municipality`: all or nothing, unless skip_invalid."""
-    from . import services as directory_services
-
+    """Write the documents into `municipality`: all or nothing, unless skip_invalid — then an
+    organisation is written only together with at least one of its services (or when the
+    document gives it none). Records Sasaeai cannot place (no category, unknown area, outside
+    the municipality) are imported as drafts with `review_flags` for the coordinators."""
     result = ImportResult(errors=list(prior_errors or []))
     if result.errors and not skip_invalid:
         return result
     file = "services.json" if source == "json" else "services.csv"
-    areas = {a.name: a for a in Area.objects.filter(municipality=municipality, layer=Area.Layer.DAILY_LIFE)}
+    areas = {a.name: a for a in Area.objects.filter(municipality=municipality, layer=Area.Layer.DAILY_LIFE)
+             .order_by("pk")}
+    services = list(enumerate(docs.get("services", []), start=1))
+    listed = {o.get("id"): o for o in docs.get("organizations", [])}
     with transaction.atomic():
-        for org_doc in docs.get("organizations", []):
+        for oid, org_doc in listed.items():
+            own = [(n, d) for n, d in services if d.get("organization_id") == oid]
+            counts = (result.created, result.updated, result.skipped)
             try:
                 with transaction.atomic():
-                    _organization_for(org_doc, municipality)
+                    org = _organization_for(org_doc, municipality)
+                    written = sum(_import_service(municipality, n, d, org, docs, areas, result, file, by)
+                                  for n, d in own)
+                    if own and not written:
+                        raise ValidationError(_("None of its services could be imported."), code="no_service")
             except ValidationError as exc:
                 result.errors += _errors_of(exc, 0, "organizations")
-        for n, doc in enumerate(docs.get("services", []), start=1):
-            row = doc.pop("_row", None) or n
-            problems = [RowError(row, path, message, file) for path, message in schema_errors(doc)]
-            if problems:
-                result.errors += problems
-                result.skipped += 1
+                result.created, result.updated = counts[:2]  # rolled back with the organisation
+                result.skipped = counts[2] + len(own)
+        for n, doc in services:
+            if doc.get("organization_id") in listed:
                 continue
-            try:
-                with transaction.atomic():
-                    org = _organization_for(doc.get("organization") or next(
-                        (o for o in docs.get("organizations", []) if o.get("id") == doc.get("organization_id")), None),
-                        municipality)
-                    location = _location_for(doc, municipality, org)
-                    values, schedules = _service_values(doc, municipality, areas)
-                    values["organization"] = org
-                    existing = Service.objects.filter(municipality=municipality, hsds_id=doc["id"]).first()
-                    saved = directory_services.save_service(
-                        by=by, municipality=municipality, values=values, schedules=schedules,
-                        service=existing, location=location,
-                        action=ChangeRecord.Action.IMPORT, hsds_id=doc["id"],
-                    )
-                    assured = doc.get("assured_date")
-                    saved.last_verified_at = (datetime.combine(date.fromisoformat(assured), time(0), TOKYO)
-                                              if assured else None)
-                    saved.save(update_fields=["last_verified_at"])
-                    if existing:
-                        result.updated += 1
-                    else:
-                        result.created += 1
-            except ValidationError as exc:
-                result.errors += _errors_of(exc, row, file)
-                result.skipped += 1
-            except (KeyError, ValueError, TypeError) as exc:
-                result.errors.append(RowError(row, "—", _("Unreadable value (%(detail)s).") % {"detail": exc}, file))
-                result.skipped += 1
+            with transaction.atomic():
+                org = None
+                if doc.get("organization"):
+                    try:
+                        with transaction.atomic():
+                            org = _organization_for(doc["organization"], municipality)
+                    except ValidationError as exc:
+                        result.errors += _errors_of(exc, doc.get("_row") or n, file)
+                        result.skipped += 1
+                        continue
+                _import_service(municipality, n, doc, org, docs, areas, result, file, by)
         if result.errors and not skip_invalid:
             transaction.set_rollback(True)
             result.created = result.updated = 0
             return result
     result.written = True
     return result
+
+
+def _import_service(municipality, n, doc, org, docs, areas, result, file, by) -> bool:
+    """One service in its own savepoint; True when written."""
+    from . import services as directory_services
+
+    doc = dict(doc)
+    row = doc.pop("_row", None) or n
+    problems = [RowError(row, path, message, file) for path, message in schema_errors(doc)]
+    if problems:
+        result.errors += problems
+        result.skipped += 1
+        return False
+    try:
+        with transaction.atomic():
+            location, outside = _location_for(_location_doc_for(doc, docs), municipality, org, doc.get("name", ""))
+            values, schedules, flags = _service_values(doc, municipality, areas)
+            flags += outside
+            values["organization"] = org
+            if flags:
+                values["status"] = Status.DRAFT
+            existing = Service.objects.filter(municipality=municipality, hsds_id=doc["id"]).first()
+            saved = directory_services.save_service(
+                by=by, municipality=municipality, values=values, schedules=schedules,
+                service=existing, location=location, action=ChangeRecord.Action.IMPORT, hsds_id=doc["id"],
+            )
+            assured = doc.get("assured_date")
+            saved.last_verified_at = (datetime.combine(date.fromisoformat(assured), time(0), TOKYO)
+                                      if assured else None)
+            saved.review_flags = [str(f) for f in flags]
+            saved.hsds_extra = {}
+            saved.save(update_fields=["last_verified_at", "review_flags", "hsds_extra"])
+            fresh = export_scope(municipality, include_restricted=True).get(pk=saved.pk)
+            saved.hsds_extra = delta(service_native(fresh), doc) or {}
+            saved.save(update_fields=["hsds_extra"])
+    except ValidationError as exc:
+        result.errors += _errors_of(exc, row, file)
+        result.skipped += 1
+        return False
+    except (KeyError, ValueError, TypeError) as exc:
+        result.errors.append(RowError(row, "—", _("Unreadable value (%(detail)s).") % {"detail": exc}, file))
+        result.skipped += 1
+        return False
+    if existing:
+        result.updated += 1
+    else:
+        result.created += 1
+    return True
