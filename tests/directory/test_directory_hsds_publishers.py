@@ -1,0 +1,215 @@
+"""HSDS 3.0 from other publishers (issue 10 §6): every shape imports (tabular datapackage,
+per-object JSON, the API's pages with `contents`, `service_full`), records Sasaeai cannot place
+are imported as flagged drafts instead of refused, and import → export gives back the same
+documents field by field."""
+
+import json
+
+import pytest
+from django.core.management import call_command
+from django.core.management.base import CommandError
+
+from sasaeai.directory import hsds
+from sasaeai.directory.models import Cost, Location, Organization, ReviewFlag, Service, Status
+
+from . import hsds_publisher as pub
+
+
+@pytest.fixture
+def town(make_municipality):
+    return make_municipality(n_areas=2)
+
+
+def exported(m):
+    docs = hsds.export_docs(m, include_restricted=True)
+    return ({d["id"]: d for d in docs["services"]}, {d["id"]: d for d in docs["organizations"]},
+            {d["id"]: d for d in docs["locations"]})
+
+
+def assert_same(given: dict, got: dict, where=""):
+    """Field by field, so a failure names the field."""
+    assert set(given) == set(got), (where, sorted(set(given) ^ set(got)))
+    for key, value in given.items():
+        if isinstance(value, dict) and isinstance(got[key], dict):
+            assert_same(value, got[key], f"{where}.{key}")
+        elif isinstance(value, list) and isinstance(got[key], list) and len(value) == len(got[key]) \
+                and all(isinstance(v, dict) for v in value):
+            for n, (a, b) in enumerate(zip(value, got[key], strict=True)):
+                assert_same(a, b, f"{where}.{key}[{n}]")
+        else:
+            assert got[key] == value, (f"{where}.{key}", value, got[key])
+
+
+def test_per_object_json_imports_and_round_trips(town, tmp_path):
+    pub.write_per_object(tmp_path)
+    call_command("import_hsds", str(tmp_path), "--municipality", town.code)
+    services, orgs, locs = exported(town)
+    for given in json.loads((tmp_path / "services.json").read_text()):
+        assert_same(given, services[given["id"]], given["name"])
+    assert_same(pub.organization(), orgs[pub.ORG], "organization")
+    assert_same(pub.hall(), locs[pub.HALL], "hall")
+    assert_same(pub.centre(), locs[pub.CENTRE], "centre")
+
+
+def test_api_pages_with_contents_import_and_round_trip(town, tmp_path):
+    pub.write_pages(tmp_path)
+    call_command("import_hsds", str(tmp_path), "--municipality", town.code)
+    services, _orgs, _locs = exported(town)
+    assert set(services) == {pub.LUNCH, pub.MEALS}
+    for given in pub.full_services():
+        assert_same(given, services[given["id"]], given["name"])
+
+
+def test_service_full_file_imports_and_round_trips(town, tmp_path):
+    given = pub.write_service_full(tmp_path / "service_full.json")
+    call_command("import_hsds", str(tmp_path / "service_full.json"), "--municipality", town.code)
+    services, orgs, _locs = exported(town)
+    assert_same(given, services[pub.LUNCH], "service_full")
+    assert_same(pub.organization(), orgs[pub.ORG], "organization")
+
+
+def test_tabular_datapackage_imports_and_round_trips(town, tmp_path):
+    pub.write_tabular(tmp_path / "in")
+    docs, errors, source = hsds.read_path(tmp_path / "in")
+    assert not errors and source == "csv"
+    pub.validate([{k: v for k, v in d.items() if k != "_row"} for d in docs["services"]], docs["organizations"])
+    call_command("import_hsds", str(tmp_path / "in"), "--municipality", town.code)
+    call_command("export_hsds", "--municipality", town.code, "--out", str(tmp_path / "out"), "--format", "csv",
+                 "--include-restricted")
+    given, got = pub.read_tables(tmp_path / "in"), pub.read_tables(tmp_path / "out")
+    for name, rows in given.items():
+        assert len(got.get(name, [])) == len(rows), name
+        for a, b in zip(rows, got.get(name, []), strict=True):
+            assert_same(a, b, f"{name} {a['id']}")
+
+
+def test_the_listed_losses_are_gone(town, tmp_path):
+    pub.write_pages(tmp_path)
+    call_command("import_hsds", str(tmp_path), "--municipality", town.code)
+    lunch = Service.objects.get(municipality=town, hsds_id=pub.LUNCH)
+    # TH,FR is Thursday and Friday, in Sasaeai and in the export.
+    assert sorted(lunch.schedules.values_list("weekday", flat=True)) == [3, 4]
+    services, _orgs, _locs = exported(town)
+    doc = services[pub.LUNCH]
+    assert doc["schedules"][0]["byday"] == "TH,FR"
+    # 35 gbp stays 35 gbp; Sasaeai never shows it as yen.
+    assert (doc["cost_options"][0]["amount"], doc["cost_options"][0]["currency"]) == (35, "gbp")
+    assert lunch.cost == Cost.OTHER and lunch.cost_amount is None
+    address = doc["service_at_locations"][0]["location"]["addresses"][0]
+    assert (address["city"], address["state_province"], address["country"], address["address_type"]) == (
+        "London", "Greater London", "GB", "physical")
+    phone = doc["phones"][0]
+    assert (phone["extension"], phone["type"], phone["languages"][0]["code"], phone["description"]) == (
+        12, "voice", "en", "Lunch club coordinator")
+    assert doc["eligibility_description"] == "Aged 65 or over"
+    assert (doc["minimum_age"], doc["maximum_age"]) == (65, 120)
+    assert doc["application_process"] == "Phone the office or drop in on the day."
+    assert [lang["code"] for lang in doc["languages"]] == ["en", "pl"]
+    # The Japanese record maps: category by term name, area by name, yen.
+    meals = Service.objects.get(municipality=town, hsds_id=pub.MEALS)
+    assert (meals.category, meals.area.name, meals.cost, meals.cost_amount) == ("meals", "地区1", Cost.YEN, 500)
+    assert meals.review_flags == [] and meals.status == Status.PUBLISHED
+    assert meals.schedules.get().week_of_month == 2
+
+
+def test_records_sasaeai_cannot_place_are_flagged_drafts(town, tmp_path):
+    pub.write_pages(tmp_path)
+    call_command("import_hsds", str(tmp_path), "--municipality", town.code)
+    lunch = Service.objects.get(municipality=town, hsds_id=pub.LUNCH)
+    assert set(lunch.review_flags) == {ReviewFlag.UNCATEGORISED, ReviewFlag.UNKNOWN_AREA, ReviewFlag.OUTSIDE}
+    assert lunch.status == Status.DRAFT and lunch.category == ""
+    assert Location.objects.get(municipality=town, hsds_id=pub.HALL).lat == pytest.approx(51.4816)
+
+
+def test_editing_an_import_wins_over_the_publishers_value(town, tmp_path):
+    from sasaeai.directory import services as directory_services
+
+    pub.write_pages(tmp_path)
+    call_command("import_hsds", str(tmp_path), "--municipality", town.code)
+    lunch = Service.objects.get(municipality=town, hsds_id=pub.LUNCH)
+    from sasaeai.tenancy.models import Area
+
+    area = Area.objects.get(municipality=town, name="地区2")
+    directory_services.save_service(by=None, municipality=town, service=lunch, values={
+        "name": "Lunch club (edited)", "category": "meals", "area": area, "status": Status.PUBLISHED})
+    lunch.refresh_from_db()
+    assert lunch.review_flags == [] and lunch.status == Status.PUBLISHED
+    services, _orgs, _locs = exported(town)
+    doc = services[pub.LUNCH]
+    assert doc["name"] == "Lunch club (edited)" and doc["status"] == "active"
+    assert doc["minimum_age"] == 65 and doc["schedules"][0]["byday"] == "TH,FR"
+    assert any(a.get("taxonomy_term", {}).get("code") == "meals" for a in doc["attributes"])
+
+
+def test_invalid_hsds_still_aborts_with_row_errors(town, tmp_path):
+    pub.write_per_object(tmp_path)
+    services = json.loads((tmp_path / "services.json").read_text())
+    services[1]["status"] = "open"  # not an HSDS status
+    services[0]["schedules"][0]["freq"] = "DAILY"  # not an HSDS frequency
+    (tmp_path / "services.json").write_text(json.dumps(services))
+    docs, errors, source = hsds.read_path(tmp_path)
+    result = hsds.import_docs(town, docs, source=source)
+    assert not result.written
+    assert {(e.row, e.column) for e in result.errors} >= {(2, "status"), (1, "schedules.0.freq")}
+    assert not Service.objects.filter(municipality=town).exists()
+    assert not Organization.objects.filter(municipality=town).exists()
+    with pytest.raises(CommandError):
+        call_command("import_hsds", str(tmp_path), "--municipality", town.code)
+
+
+def test_skip_invalid_skips_an_organisation_with_its_only_service(town, tmp_path):
+    pub.write_per_object(tmp_path)
+    services = json.loads((tmp_path / "services.json").read_text())
+    other = {"id": pub.i("org-2"), "name": "Second charity", "description": "Runs one invalid service."}
+    orphan = dict(pub.meals(nested=False), id=pub.i("svc-bad"), organization_id=other["id"], status="open",
+                  service_at_locations=[], cost_options=[], schedules=[], attributes=[], service_areas=[])
+    (tmp_path / "services.json").write_text(json.dumps(services + [orphan]))
+    orgs = json.loads((tmp_path / "organizations.json").read_text())
+    (tmp_path / "organizations.json").write_text(json.dumps(orgs + [other]))
+    call_command("import_hsds", str(tmp_path), "--municipality", town.code, "--skip-invalid")
+    assert set(Organization.objects.filter(municipality=town).values_list("name", flat=True)) == {
+        "Riverside Community Trust"}
+    assert Service.objects.filter(municipality=town).count() == 2
+
+
+def _importable_lunch_club():
+    """The lunch club with what the old importer insisted on (Sasaeai category, area name, a
+    place in Japan), so each loss below is about the export, not about the refusal."""
+    doc = pub.lunch_club(nested=True)
+    doc["attributes"].append({"id": pub.i("lunch-cat"), "link_id": pub.LUNCH, "link_type": "sasaeai-category",
+                              "link_entity": "service", "taxonomy_term_id": pub.i("term-cat"),
+                              "taxonomy_term": {"id": pub.i("term-cat"), "code": "meals", "name": "配食",
+                                                "description": "Meal delivery", "taxonomy": "sasaeai-category"}})
+    doc["service_areas"][0]["name"] = "地区1"
+    location = doc["service_at_locations"][0]["location"]
+    location["latitude"], location["longitude"] = 35.661, 139.331
+    pub.validate([doc])
+    return doc
+
+
+LOSSES = {
+    "schedule TH,FR keeps Friday": (lambda d: d["schedules"][0]["byday"], "TH,FR"),
+    "35 gbp stays gbp": (lambda d: (d["cost_options"][0]["amount"], d["cost_options"][0]["currency"]), (35, "gbp")),
+    "address city": (lambda d: d["service_at_locations"][0]["location"]["addresses"][0]["city"], "London"),
+    "address state": (lambda d: d["service_at_locations"][0]["location"]["addresses"][0]["state_province"],
+                      "Greater London"),
+    "address country": (lambda d: d["service_at_locations"][0]["location"]["addresses"][0]["country"], "GB"),
+    "phone extension": (lambda d: d["phones"][0].get("extension"), 12),
+    "phone type": (lambda d: d["phones"][0].get("type"), "voice"),
+    "phone languages": (lambda d: [x["code"] for x in d["phones"][0].get("languages", [])], ["en"]),
+    "phone description": (lambda d: d["phones"][0].get("description"), "Lunch club coordinator"),
+    "eligibility": (lambda d: d.get("eligibility_description"), "Aged 65 or over"),
+    "languages": (lambda d: [x["code"] for x in d.get("languages", [])], ["en", "pl"]),
+    "age limits": (lambda d: (d.get("minimum_age"), d.get("maximum_age")), (65, 120)),
+    "application process": (lambda d: d.get("application_process"), "Phone the office or drop in on the day."),
+    "funding": (lambda d: [x["source"] for x in d.get("funding", [])], ["National Lottery Community Fund"]),
+}
+
+
+@pytest.mark.parametrize("loss", list(LOSSES))
+def test_each_listed_loss_is_gone(town, tmp_path, loss):
+    (tmp_path / "services.json").write_text(json.dumps([_importable_lunch_club()]))
+    call_command("import_hsds", str(tmp_path), "--municipality", town.code)
+    services, _orgs, _locs = exported(town)
+    read, expected = LOSSES[loss]
+    assert read(services[pub.LUNCH]) == expected
