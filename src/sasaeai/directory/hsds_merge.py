@@ -14,7 +14,7 @@ from typing import Any
 
 
 def _by_id(items) -> dict | None:
-    if not isinstance(items, list) or not all(isinstance(i, dict) and "id" in i for i in items):
+    if not isinstance(items, list) or not all(isinstance(i, dict) and isinstance(i.get("id"), str) for i in items):
         return None
     out = {i["id"]: i for i in items}
     return out if len(out) == len(items) else None
