@@ -213,3 +213,18 @@ def test_each_listed_loss_is_gone(town, tmp_path, loss):
     services, _orgs, _locs = exported(town)
     read, expected = LOSSES[loss]
     assert read(services[pub.LUNCH]) == expected
+
+
+def test_coordinator_sees_imports_to_review(town, tmp_path, make_user, client_for):
+    from sasaeai.tenancy.models import Area, Role
+
+    pub.write_pages(tmp_path)
+    call_command("import_hsds", str(tmp_path), "--municipality", town.code)
+    coordinator = make_user(Role.COORDINATOR_L2, town, areas=list(Area.objects.filter(municipality=town, layer=2)))
+    client = client_for(coordinator)
+    page = client.get("/directory/manage/?review=1").content.decode()
+    assert "Thursday and Friday lunch club" in page and "Meal delivery" not in page
+    assert "分類が未設定" in page and "市町村の外の場所" in page and "提供地域が不明" in page
+    assert "Meal delivery" in client.get("/directory/manage/").content.decode()
+    home = client.get("/").content.decode()
+    assert "/directory/manage/?review=1" in home and "取り込んだ資源 1 件が確認待ち" in home
