@@ -228,3 +228,29 @@ def test_coordinator_sees_imports_to_review(town, tmp_path, make_user, client_fo
     assert "Meal delivery" in client.get("/directory/manage/").content.decode()
     home = client.get("/").content.decode()
     assert "/directory/manage/?review=1" in home and "取り込んだ資源 1 件が確認待ち" in home
+
+
+def test_coordinator_uploads_another_publishers_zip(town, tmp_path, make_user, client_for):
+    """The exchange page takes the API pages as a zip; an unrecognised area falls back to one of
+    the uploading coordinator's areas (so their import is not refused for permissions)."""
+    import zipfile
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from sasaeai.tenancy.models import Area, Role
+
+    pub.write_pages(tmp_path / "pages")
+    with zipfile.ZipFile(tmp_path / "pages.zip", "w") as zf:
+        for path in sorted((tmp_path / "pages").iterdir()):
+            zf.write(path, f"export/{path.name}")
+    a1, a2 = Area.objects.filter(municipality=town, layer=2).order_by("name")
+    coordinator = make_user(Role.COORDINATOR_L2, town, areas=[a1, a2])
+    area2_only = make_user(Role.COORDINATOR_L2, town, areas=[a2])
+    response = client_for(area2_only).post("/directory/exchange/", {
+        "m": town.pk, "kind": "hsds", "encoding": "auto", "file": SimpleUploadedFile("pages.zip", (tmp_path / "pages.zip").read_bytes()),
+        "skip_invalid": "on"})
+    assert response.status_code in (200, 302)
+    lunch = Service.objects.get(municipality=town, hsds_id=pub.LUNCH)
+    assert lunch.area == a2 and ReviewFlag.UNKNOWN_AREA in lunch.review_flags
+    assert coordinator  # the meals record is in 地区1, not area2_only's: skipped, not a 500
+    assert not Service.objects.filter(municipality=town, hsds_id=pub.MEALS).exists()
