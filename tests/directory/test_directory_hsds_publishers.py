@@ -226,6 +226,8 @@ def test_coordinator_sees_imports_to_review(town, tmp_path, make_user, client_fo
     assert "Thursday and Friday lunch club" in page and "Meal delivery" not in page
     assert "分類が未設定" in page and "市町村の外の場所" in page and "提供地域が不明" in page
     assert "Meal delivery" in client.get("/directory/manage/").content.decode()
+    lunch = Service.objects.get(municipality=town, hsds_id=pub.LUNCH)
+    assert "提供地域が不明" in client.get(f"/directory/r/{lunch.pk}/").content.decode()
     home = client.get("/").content.decode()
     assert "/directory/manage/?review=1" in home and "取り込んだ資源 1 件が確認待ち" in home
 
