@@ -256,3 +256,15 @@ def test_coordinator_uploads_another_publishers_zip(town, tmp_path, make_user, c
     assert lunch.area == a2 and ReviewFlag.UNKNOWN_AREA in lunch.review_flags
     assert coordinator  # the meals record is in 地区1, not area2_only's: skipped, not a 500
     assert not Service.objects.filter(municipality=town, hsds_id=pub.MEALS).exists()
+
+
+def test_organization_full_brings_its_services(town, tmp_path):
+    org = dict(pub.organization(), services=[pub.lunch_club(nested=False), pub.meals(nested=False)])
+    pub.validate([], [org])
+    (tmp_path / "locations.json").write_text(json.dumps([pub.hall(), pub.centre()]))
+    (tmp_path / "organization_full.json").write_text(json.dumps(org))
+    call_command("import_hsds", str(tmp_path), "--municipality", town.code)
+    services, orgs, _locs = exported(town)
+    assert_same(org, orgs[pub.ORG], "organization_full")
+    for given in org["services"]:
+        assert_same(given, services[given["id"]], given["name"])
