@@ -268,3 +268,23 @@ def test_organization_full_brings_its_services(town, tmp_path):
     assert_same(org, orgs[pub.ORG], "organization_full")
     for given in org["services"]:
         assert_same(given, services[given["id"]], given["name"])
+
+
+def test_invalid_organisation_or_location_file_aborts_with_row_errors(town, tmp_path):
+    pub.write_per_object(tmp_path)
+    locations = json.loads((tmp_path / "locations.json").read_text())
+    locations[1]["latitude"] = "north"
+    (tmp_path / "locations.json").write_text(json.dumps(locations))
+    orgs = json.loads((tmp_path / "organizations.json").read_text())
+    orgs[0]["year_incorporated"] = "long ago"
+    (tmp_path / "organizations.json").write_text(json.dumps(orgs))
+    docs, _errors, source = hsds.read_path(tmp_path)
+    result = hsds.import_docs(town, docs, source=source)
+    assert not result.written and not Service.objects.filter(municipality=town).exists()
+    where = {(e.file, e.row, e.column) for e in result.errors}
+    assert ("locations.json", 2, "latitude") in where and ("organizations.json", 1, "year_incorporated") in where
+    # Skipping: the organisation goes with both its services; nothing half-written.
+    result = hsds.import_docs(town, hsds.read_path(tmp_path)[0], source=source, skip_invalid=True)
+    assert result.written and result.skipped == 2
+    assert not Organization.objects.filter(municipality=town).exists()
+    assert not Service.objects.filter(municipality=town).exists()

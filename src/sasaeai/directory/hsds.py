@@ -105,17 +105,23 @@ def datapackage() -> dict | None:
     return _load("datapackage.json")
 
 
-def schema_errors(doc: dict) -> list[tuple[str, str]]:
-    """(path, message) for each way `doc` breaks the compiled HSDS service schema."""
+def schema_errors(doc: dict, part: str = "service") -> list[tuple[str, str]]:
+    """(path, message) for each way `doc` breaks the compiled HSDS service schema (or, for part
+    "organization" / "location", the schema of that object as the service nests it)."""
     schema = service_schema()
     if schema is None:
         return []
     from jsonschema import Draft202012Validator, FormatChecker
 
+    if part == "organization":
+        schema = schema["properties"]["organization"]
+    elif part == "location":
+        schema = schema["properties"]["service_at_locations"]["items"]["properties"]["location"]
+
     validator = Draft202012Validator(schema, format_checker=FormatChecker())
     out = []
     for error in sorted(validator.iter_errors(doc), key=lambda e: list(e.absolute_path)):
-        path = ".".join(str(p) for p in error.absolute_path) or "(service)"
+        path = ".".join(str(p) for p in error.absolute_path) or f"({part})"
         out.append((path, error.message[:300]))
     return out
 

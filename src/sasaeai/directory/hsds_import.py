@@ -243,6 +243,21 @@ def import_docs(municipality: Municipality, docs: dict[str, list[dict]], *, skip
         mine = set(selectors.coordinator_areas(by).filter(municipality=municipality).values_list("pk", flat=True))
         areas = dict(sorted(areas.items(), key=lambda kv: kv[1].pk not in mine))
     services = list(enumerate(docs.get("services", []), start=1))
+    docs = dict(docs)
+    for key, part in (("organizations", "organization"), ("locations", "location")):
+        valid = []
+        for n, doc in enumerate(docs.get(key, []), start=1):
+            problems = schema_errors(doc, part)
+            where = f"{key}.json" if source == "json" else f"{key}.csv"
+            result.errors += [RowError(n, path, message, where) for path, message in problems]
+            if not problems:
+                valid.append(doc)
+            elif key == "organizations":  # its services go with it
+                services = [(m, d) for m, d in services if d.get("organization_id") != doc.get("id")]
+                result.skipped += sum(1 for d in docs.get("services", []) if d.get("organization_id") == doc.get("id"))
+        docs[key] = valid
+    if result.errors and not skip_invalid:
+        return result
     listed = {o.get("id"): o for o in docs.get("organizations", [])}
     with transaction.atomic():
         for oid, org_doc in listed.items():
