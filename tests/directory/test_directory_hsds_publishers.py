@@ -288,3 +288,22 @@ def test_invalid_organisation_or_location_file_aborts_with_row_errors(town, tmp_
     assert result.written and result.skipped == 2
     assert not Organization.objects.filter(municipality=town).exists()
     assert not Service.objects.filter(municipality=town).exists()
+
+
+def test_a_place_in_japan_outside_the_municipality_outline_is_flagged(town, tmp_path):
+    from sasaeai.tenancy.models import Area
+
+    whole = Area.objects.get(municipality=town, layer=1)
+    whole.boundary = {"type": "Polygon", "coordinates": [[[139.30, 35.64], [139.36, 35.64], [139.36, 35.70],
+                                                          [139.30, 35.70], [139.30, 35.64]]]}
+    whole.save()
+    meals = pub.meals(nested=True)
+    (tmp_path / "services.json").write_text(json.dumps([meals]))
+    call_command("import_hsds", str(tmp_path), "--municipality", town.code)
+    assert Service.objects.get(hsds_id=pub.MEALS).review_flags == []
+    location = meals["service_at_locations"][0]["location"]
+    location["latitude"], location["longitude"] = 34.70, 135.50  # Osaka
+    (tmp_path / "services.json").write_text(json.dumps([meals]))
+    call_command("import_hsds", str(tmp_path), "--municipality", town.code)
+    service = Service.objects.get(hsds_id=pub.MEALS)
+    assert service.review_flags == [ReviewFlag.OUTSIDE] and service.status == Status.DRAFT

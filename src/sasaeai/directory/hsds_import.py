@@ -161,6 +161,16 @@ def _location_doc_for(doc: dict, docs: dict) -> dict | None:
     return listed or nested
 
 
+def _inside_outline(municipality: Municipality, lat: float, lon: float) -> bool:
+    """Inside the municipality's layer-1 outline, when it has one (else: not known to be outside)."""
+    from sasaeai.geo.shapes import contains, ring_of
+
+    whole = Area.objects.filter(municipality=municipality, layer=Area.Layer.MUNICIPALITY).exclude(
+        boundary__isnull=True).first()
+    ring = ring_of(whole.boundary) if whole else []
+    return not ring or contains(ring, lat, lon)
+
+
 def _location_for(ldoc: dict | None, municipality: Municipality, org: Organization | None,
                   name: str) -> tuple[Location | None, list[str]]:
     """The place of a service, and whether it lies outside the municipality (here: outside
@@ -177,7 +187,8 @@ def _location_for(ldoc: dict | None, municipality: Municipality, org: Organizati
         validate_in_japan(lat, lon)
     except ValidationError:
         flags.append(ReviewFlag.OUTSIDE)
-    if str(address.get("country") or "JP").upper() not in ("JP", "JPN") and not flags:
+    if not flags and (str(address.get("country") or "JP").upper() not in ("JP", "JPN")
+                      or not _inside_outline(municipality, lat, lon)):
         flags.append(ReviewFlag.OUTSIDE)
     loc = Location.objects.filter(municipality=municipality, hsds_id=ldoc["id"]).first() or Location(
         municipality=municipality, hsds_id=ldoc["id"])
