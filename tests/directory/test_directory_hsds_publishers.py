@@ -130,6 +130,12 @@ def test_editing_an_import_wins_over_the_publishers_value(town, tmp_path):
     from sasaeai.tenancy.models import Area
 
     area = Area.objects.get(municipality=town, name="地区2")
+    from django.core.exceptions import ValidationError
+
+    with pytest.raises(ValidationError) as refused:  # a person must categorise it
+        directory_services.save_service(by=None, municipality=town, service=lunch, values={"name": "Lunch club"})
+    assert "category" in refused.value.message_dict
+    lunch.refresh_from_db()
     directory_services.save_service(by=None, municipality=town, service=lunch, values={
         "name": "Lunch club (edited)", "category": "meals", "area": area, "status": Status.PUBLISHED})
     lunch.refresh_from_db()

@@ -212,6 +212,8 @@ def save_service(*, by, municipality: Municipality, values: dict, schedules: lis
     if service.cost == Cost.FREE:
         service.cost_amount = None
     service.area, service.organization = area, organization
+    if not service.category and action != ChangeRecord.Action.IMPORT:
+        raise ValidationError({"category": _("Choose a category from the list.")}, code="bad_category")
     if service.review_flags and action != ChangeRecord.Action.IMPORT:
         # Saved by a person: the import has been reviewed, except a still missing category.
         service.review_flags = [ReviewFlag.UNCATEGORISED.value] if not service.category else []
