@@ -65,8 +65,7 @@ def test_import_is_all_or_nothing_with_row_errors(seeded_town, make_municipality
     b = make_municipality(n_areas=4, name=a.name)
     call_command("export_hsds", "--municipality", a.code, "--out", str(tmp_path))
     services = json.loads((tmp_path / "services.json").read_text(encoding="utf-8"))
-    services[3]["service_at_locations"][0]["location"]["latitude"] = 48.85  # Paris
-    services[3]["service_at_locations"][0]["location"]["longitude"] = 2.35
+    services[3]["service_at_locations"][0]["location"]["latitude"] = "north"  # not a number: schema error
     services[5]["schedules"] = [{"id": "7b1a3a3e-0000-4000-8000-000000000001", "freq": "WEEKLY", "byday": "MO",
                                  "opens_at": "15:00", "closes_at": "10:00"}]
     del services[7]["status"]

@@ -18,6 +18,8 @@ def panels(request, membership) -> list[Panel]:
              if e["area"].municipality_id == membership.municipality_id]
     pending = selectors.suggestion_queue(request.user).filter(
         municipality_id=membership.municipality_id, state=Suggestion.State.PENDING).count()
+    to_review = selectors.needing_review(selectors.editable_services(request.user).filter(
+        municipality_id=membership.municipality_id)).count()
     for entry in areas:
         total = len(entry["services"])
         entry["stale_count"] = total
@@ -25,4 +27,4 @@ def panels(request, membership) -> list[Panel]:
         entry["more"] = max(0, total - 10)
         entry["percent"] = None if entry["share"] is None else round(entry["share"] * 100)
     return [Panel(_("Resource directory: to re-verify"), "directory/panels/freshness.html",
-                  {"areas": areas, "pending": pending, "municipality_id": membership.municipality_id}, order=30)]
+                  {"areas": areas, "pending": pending, "to_review": to_review, "municipality_id": membership.municipality_id}, order=30)]

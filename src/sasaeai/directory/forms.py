@@ -65,6 +65,9 @@ class ServiceForm(forms.ModelForm):
         self.fields["area"].queryset = areas
         self.fields["organization"].queryset = Organization.objects.filter(municipality=municipality)
         instance = self.instance
+        self.fields["category"].required = True  # blank only for an import waiting for review
+        if instance.cost != Cost.OTHER:  # other currencies come only from imports
+            self.fields["cost"].choices = [c for c in self.fields["cost"].choices if c[0] != Cost.OTHER]
         if instance.pk:
             self.initial["targets"] = instance.target_list
             self.initial["tags"] = "、".join(instance.tag_list)

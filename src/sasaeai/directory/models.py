@@ -119,6 +119,8 @@ class Cost(models.TextChoices):
     FREE = "free", _("Free (無料)")
     YEN = "yen", _("Paid in yen (有料)")
     POINTS = "points", _("Points (ポイント)")
+    #: Imported from another publisher in another currency: kept as given, never converted.
+    OTHER = "other", _("Other currency (外貨)")
 
 
 class Visibility(models.TextChoices):
@@ -127,6 +129,14 @@ class Visibility(models.TextChoices):
     PUBLIC = "public", _("Public (一般公開)")
     PROFESSIONALS = "professionals", _("Professionals only (専門職のみ)")
     PRIVATE = "private", _("Private note (非公開メモ)")
+
+
+class ReviewFlag(models.TextChoices):
+    """Why an imported record waits for a coordinator's review."""
+
+    UNCATEGORISED = "uncategorised", _("No Sasaeai category")
+    OUTSIDE = "outside_municipality", _("Place outside the municipality")
+    UNKNOWN_AREA = "unknown_area", _("Service area not recognised")
 
 
 class Status(models.TextChoices):
@@ -158,6 +168,8 @@ class Organization(models.Model):
     email = models.EmailField(_("email"), blank=True)
     website = models.URLField(_("website"), blank=True)
     phone = models.CharField(_("phone"), max_length=20, blank=True)
+    #: HSDS fields this record does not model, kept losslessly (see hsds_merge).
+    hsds_extra = models.JSONField(_("other HSDS data"), default=dict, blank=True, editable=False)
     members = models.ManyToManyField(settings.AUTH_USER_MODEL, blank=True, related_name="directory_organizations",
                                      verbose_name=_("staff who may edit"))
     demo_key = models.CharField(max_length=60, null=True, blank=True, editable=False)
@@ -190,6 +202,8 @@ class Location(models.Model):
     h3_cell = models.CharField(_("H3 cell"), max_length=16, db_index=True, editable=False)
     accessibility = models.CharField(_("accessibility notes"), max_length=500, blank=True)
     transportation = models.CharField(_("how to get there"), max_length=500, blank=True)
+    #: HSDS fields this record does not model, kept losslessly (see hsds_merge).
+    hsds_extra = models.JSONField(_("other HSDS data"), default=dict, blank=True, editable=False)
     demo_key = models.CharField(max_length=60, null=True, blank=True, editable=False)
 
     class Meta:
@@ -242,7 +256,8 @@ class Service(models.Model):
     name = models.CharField(_("name"), max_length=200)
     name_kana = models.CharField(_("name (kana)"), max_length=200, blank=True)
     description = models.TextField(_("description"), blank=True, validators=[MaxLengthValidator(TEXT_MAX)])
-    category = models.CharField(_("category"), max_length=20, choices=Category.choices)
+    #: Blank only for an import not yet categorised (review flag `uncategorised`).
+    category = models.CharField(_("category"), max_length=20, choices=Category.choices, blank=True)
     #: Target groups as "|healthy|frail|" so one portable LIKE finds them on SQLite and PostgreSQL.
     targets = models.CharField(_("for whom"), max_length=120, blank=True)
     #: Participation meaning (参加の意味) tags, "|外出のきっかけ|役割がある|".
@@ -271,6 +286,10 @@ class Service(models.Model):
     #: The location's H3 cell at NEAR_RESOLUTION (copied here so one index holds category and
     #: place); kept by Service.save and Location.save.
     near_cell = models.CharField(max_length=16, blank=True, default="", editable=False)
+    #: HSDS fields this record does not model, kept losslessly (see hsds_merge).
+    hsds_extra = models.JSONField(_("other HSDS data"), default=dict, blank=True, editable=False)
+    #: Why an import waits for a coordinator (ReviewFlag values); kept as a draft until cleared.
+    review_flags = models.JSONField(_("needs review"), default=list, blank=True, editable=False)
     demo_key = models.CharField(max_length=60, null=True, blank=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -321,7 +340,13 @@ class Service(models.Model):
             return _("%(amount)s yen") % {"amount": f"{self.cost_amount:,}"}
         if self.cost == Cost.POINTS and self.cost_amount is not None:
             return _("%(amount)s points") % {"amount": f"{self.cost_amount:,}"}
+        if self.cost == Cost.OTHER and self.cost_note:
+            return self.cost_note
         return str(self.get_cost_display())
+
+    def review_flag_labels(self) -> list[str]:
+        labels = dict(ReviewFlag.choices)
+        return [str(labels.get(f, f)) for f in self.review_flags]
 
     def clean(self) -> None:
         errors = {}
@@ -332,7 +357,7 @@ class Service(models.Model):
             related = getattr(self, field)
             if related is not None and related.municipality_id != self.municipality_id:
                 errors[field] = _("This belongs to another municipality.")
-        if self.cost != Cost.FREE and self.cost_amount is None:
+        if self.cost in (Cost.YEN, Cost.POINTS) and self.cost_amount is None:
             errors["cost_amount"] = _("Enter the amount for a paid resource.")
         unknown = set(self.target_list) - set(Target.values)
         if unknown:

@@ -323,3 +323,8 @@ def verified_share(area, now=None) -> float | None:
         return None
     fresh = published.filter(last_verified_at__gte=now - STALE_AFTER).count()
     return fresh / total
+
+
+def needing_review(qs):
+    """Imports waiting for a coordinator (uncategorised, outside the municipality, unknown area)."""
+    return qs.exclude(review_flags=[])

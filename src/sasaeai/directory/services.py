@@ -22,6 +22,7 @@ from .models import (
     Cost,
     Location,
     Organization,
+    ReviewFlag,
     Schedule,
     Service,
     Status,
@@ -211,6 +212,13 @@ def save_service(*, by, municipality: Municipality, values: dict, schedules: lis
     if service.cost == Cost.FREE:
         service.cost_amount = None
     service.area, service.organization = area, organization
+    if not service.category and action != ChangeRecord.Action.IMPORT:
+        raise ValidationError({"category": _("Choose a category from the list.")}, code="bad_category")
+    if service.review_flags and action != ChangeRecord.Action.IMPORT:
+        # Saved by a person: the import has been reviewed, except a still missing category.
+        service.review_flags = [ReviewFlag.UNCATEGORISED.value] if not service.category else []
+    if service.review_flags:
+        service.status = Status.DRAFT  # not published until a coordinator has reviewed it
 
     # The place: an explicit Location (imports), else the service's own, else a new one.
     loc_values = {k: values[k] for k in LOCATION_FIELDS if k in values}

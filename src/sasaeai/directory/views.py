@@ -238,9 +238,12 @@ def manage(request):
         qs = qs.filter(status=status)
     if request.GET.get("stale"):
         qs = qs.filter(pk__in=Service.objects.stale().values("pk"))
+    review = bool(request.GET.get("review"))
+    if review:
+        qs = selectors.needing_review(qs)
     ordered = qs.order_by(F("last_verified_at").asc(nulls_first=True), "name", "pk")
     page = Paginator(ordered, 50).get_page(request.GET.get("page"))
-    return render(request, "directory/manage.html", {"page": page, "status": status,
+    return render(request, "directory/manage.html", {"page": page, "status": status, "review": review,
                                                      "municipality": _municipality(request),
                                                      "stale": bool(request.GET.get("stale"))})
 

@@ -1,4 +1,5 @@
-"""`sasaeai import_hsds PATH --municipality CODE [--skip-invalid]` (JSON or CSV export, folder or zip)."""
+"""`sasaeai import_hsds PATH --municipality CODE [--skip-invalid]`: any HSDS 3.0 — the CSV datapackage,
+per-object JSON, the API's pages (`contents`) or one `*_full` document; a folder, a zip or one .json file."""
 
 from pathlib import Path
 
@@ -10,8 +11,10 @@ from sasaeai.tenancy.models import Municipality
 
 
 class Command(BaseCommand):
-    help = ("Read an Open Referral HSDS 3.0 export (JSON files or the CSV datapackage) into a municipality. "
-            "Every row is checked; when any row fails nothing is written, unless --skip-invalid.")
+    help = ("Read Open Referral HSDS 3.0 (CSV datapackage, per-object JSON, API pages or *_full documents) into a "
+            "municipality. Every row is checked against the schema; when any row fails nothing is written, unless "
+            "--skip-invalid. Records without a Sasaeai category or area, or outside the municipality, are imported "
+            "as drafts flagged for the coordinators' review.")
 
     def add_arguments(self, parser):
         parser.add_argument("path")

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('directory', '0002_importjob_contact_phone'),
+        ('directory', '0003_hsds_extra'),
     ]
 
     operations = [

@@ -67,7 +67,7 @@ def fill_near_cells(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ("directory", "0003_suggestion_edits"),
+        ("directory", "0004_suggestion_edits"),
     ]
 
     operations = [
