@@ -54,6 +54,18 @@ INSTALLED_APPS = [
     "sasaeai.notifications",
     "sasaeai.safety",
     "sasaeai.requests",
+    "sasaeai.needs",
+    "sasaeai.councils",
+    "sasaeai.points",
+    "sasaeai.activity",
+    "sasaeai.cases",
+    "sasaeai.kpis",
+    "sasaeai.partners",
+    "sasaeai.exchange",
+    "sasaeai.events",
+    "sasaeai.workactivity",
+    "sasaeai.training",
+    "sasaeai.worklife",
     "sasaeai.demo",
     "sasaeai.api",
     "sasaeai.core.admin_site.OperatorAdminConfig",
@@ -162,6 +174,9 @@ USE_TZ = True
 MANIFEST_STATIC = env_bool("SASAEAI_MANIFEST_STATIC", False)
 STATIC_URL = "/static/"
 STATIC_ROOT = Path(os.environ.get("SASAEAI_STATIC_ROOT", REPO_DIR / "staticfiles"))
+# Uploaded files (signed agreements, …) are care/contract records: kept under the private var
+# directory and served only through views that check permissions, never as public media.
+MEDIA_ROOT = VAR_DIR / "media"
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
@@ -237,6 +252,10 @@ SASAEAI_MAP_ATTRIBUTION = os.environ.get("SASAEAI_MAP_ATTRIBUTION", "地理院�
 SASAEAI_MAP_ATTRIBUTION_URL = os.environ.get("SASAEAI_MAP_ATTRIBUTION_URL",
                                              "https://maps.gsi.go.jp/development/ichiran.html")
 SASAEAI_MAP_MAX_ZOOM = int(os.environ.get("SASAEAI_MAP_MAX_ZOOM", "18"))
+
+# Small-count suppression (sasaeai.core.suppression): public and partner views, other staff views.
+SASAEAI_SUPPRESSION_K_PUBLIC = int(os.environ.get("SASAEAI_SUPPRESSION_K_PUBLIC", "10"))
+SASAEAI_SUPPRESSION_K_STAFF = int(os.environ.get("SASAEAI_SUPPRESSION_K_STAFF", "5"))
 # Leaflet and Leaflet.markercluster come from the XStatic packages on PyPI (nothing vendored).
 import xstatic.pkg.leaflet as _xs_leaflet  # noqa: E402
 import xstatic.pkg.leaflet_markercluster as _xs_markercluster  # noqa: E402

@@ -34,8 +34,8 @@ def test_coordinator_dashboard_japanese_then_english(page, live_server, make_mun
     assert page.evaluate("document.activeElement.className") == "skip-link"
 
     page.select_option("#language-select", "en")
-    page.get_by_role("button", name="切り替え").click()
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        page.get_by_role("button", name="切り替え").click()
     assert page.locator("html").get_attribute("lang") == "en"
     body = page.locator("main").inner_text()
     assert "Layer-1 life support coordinator" in body

@@ -62,8 +62,8 @@ def test_admin_invites_a_coordinator_who_enrols_and_sees_only_their_area(
     page.fill("input[name=display_name]", "佐藤 次郎")
     page.select_option("select[name=role]", "coordinator_l2")
     page.get_by_label(north.name).check()
-    page.click("form#invite-form button[type=submit]")
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        page.click("form#invite-form button[type=submit]")
     assert "佐藤 次郎さんに招待を送りました" in page.inner_text("main")
     assert "招待中（未受諾）" in page.inner_text("main")
     if SCREENSHOTS:
@@ -88,13 +88,13 @@ def test_admin_invites_a_coordinator_who_enrols_and_sees_only_their_area(
     # Enrol: read the key from the set-up page as an authenticator app would.
     secret = sato.locator("figure.qr code").inner_text().strip()
     sato.fill("input[name=token]", _code_for(secret))
-    sato.click("form#otp-form button[type=submit]")
-    sato.wait_for_load_state()
+    with sato.expect_navigation():
+        sato.click("form#otp-form button[type=submit]")
     assert "/accounts/otp/" not in sato.url
 
     # Log out, then log in again with password and the two-step code.
-    sato.get_by_role("button", name="ログアウト").click()
-    sato.wait_for_load_state()
+    with sato.expect_navigation():
+        sato.get_by_role("button", name="ログアウト").click()
     sato.goto(live_server.url + "/accounts/login/")
     sato.fill("input[name=login]", "sato@example.test")
     sato.fill("input[name=password]", NEW_PASSWORD)
@@ -102,8 +102,8 @@ def test_admin_invites_a_coordinator_who_enrols_and_sees_only_their_area(
     sato.wait_for_url("**/accounts/otp/**")
     assert sato.locator("figure.qr").count() == 0  # already enrolled: only the code is asked
     sato.fill("input[name=token]", _next_device_code(invitee))
-    sato.click("form#otp-form button[type=submit]")
-    sato.wait_for_load_state()
+    with sato.expect_navigation():
+        sato.click("form#otp-form button[type=submit]")
 
     main = sato.inner_text("main")
     assert "第2層" in main and north.name in main and south.name not in main

@@ -19,7 +19,15 @@ from sasaeai.directory.models import (
     Status,
     Visibility,
 )
-from sasaeai.directory.selectors import KM_PER_DEGREE, SearchParams, near_cells, search
+from sasaeai.directory.selectors import (
+    KM_PER_DEGREE,
+    ResultPlace,
+    SearchParams,
+    SearchResult,
+    near_cells,
+    search,
+    search_results,
+)
 from sasaeai.tenancy.models import Role
 
 ALPHABET = "たいそうさろん体操茶会カフェab%_\""
@@ -107,9 +115,11 @@ def random_directory(small_dir, make_user):
     """80 resources with short random names around area 1, all categories and visibilities."""
     rng = random.Random(11)
     m, a1, a2 = small_dir["m"], small_dir["a1"], small_dir["a2"]
+    costs = [{"cost": "free"}, {"cost": "yen", "cost_amount": 1200}, {"cost": "points", "cost_amount": 3},
+             {"cost": "other", "cost_note": "5 USD"}, {"cost": "other", "cost_note": ""}]
     for i in range(80):
         name = "".join(rng.choice(ALPHABET) for _ in range(rng.randint(2, 6)))
-        services.save_service(by=None, municipality=m, values={
+        services.save_service(by=None, municipality=m, values={**costs[i % len(costs)],
             "name": f"{name}{i}", "category": rng.choice(["exercise", "tea", "rest"]),
             "area": rng.choice([a1, a2]), "status": rng.choice([Status.PUBLISHED] * 4 + [Status.DRAFT]),
             "visibility": rng.choice([Visibility.PUBLIC] * 3 + [Visibility.PROFESSIONALS, Visibility.PRIVATE]),
@@ -133,3 +143,24 @@ def test_indexed_search_returns_exactly_what_the_like_search_returns(random_dire
     indexed = list(search(user, params).values_list("pk", flat=True))
     plain = list(search(user, params, use_indexes=False).values_list("pk", flat=True))
     assert indexed == plain
+    # The narrow result rows (list page, list beside the map, bench) are the same resources in
+    # the same order, with the same values and labels as the whole records.
+    results = search_results(user, params)
+    rows = results[:]
+    whole = list(search(user, params, use_indexes=False).select_related("location"))
+    assert results.count() == len(whole) and [r.pk for r in rows] == plain
+    assert rows == [_as_result(s) for s in whole]
+    assert [(r.cost_display(), r.get_category_display(), r.get_visibility_display()) for r in rows] == [
+        (s.cost_display(), s.get_category_display(), s.get_visibility_display()) for s in whole]
+    if near:
+        assert [selectors.distance_km(r, params.near) for r in rows] == [
+            selectors.distance_km(s, params.near) for s in whole]
+    if len(rows) > 3:
+        assert results[2:4] == rows[2:4] and results[1] == rows[1]
+
+
+def _as_result(service) -> SearchResult:
+    loc = service.location
+    return SearchResult(service.pk, service.name, service.category, service.visibility, service.cost,
+                        service.cost_amount, service.cost_note,
+                        ResultPlace(loc.name, loc.address, loc.lat, loc.lon) if loc else None)

@@ -25,7 +25,7 @@ def test_batch_serves_more_than_first_come():
     assert greedy.pairs == {1: 1} and greedy.unassigned == (2,)
     batch = assign_batch([a, b], [h1, h2], time_limit_s=5)
     assert batch.pairs == {1: 2, 2: 1} and batch.unassigned == ()
-    assert batch.method == "batch" and batch.stats["optimal"]
+    assert batch.method == "batch:cp-sat" and batch.stats["optimal"]
 
 
 def test_greedy_takes_tasks_in_created_order_and_lowest_helper_id():
@@ -218,15 +218,16 @@ def test_unknown_strategy_is_refused():
 
 
 def test_spatial_preselection_finds_exactly_the_dense_candidates(monkeypatch):
+    import sasaeai.matching.arrays as arrays
     import sasaeai.matching.engine as engine
     from sasaeai.matching.synth import town
 
     tasks, helpers = town(150, 500, seed=8, spread_km=12.0)
-    dense = engine._prepare(tasks, helpers, Weights()).cands
-    monkeypatch.setattr(engine, "SPATIAL_THRESHOLD", 0)
-    spatial = engine._prepare(tasks, helpers, Weights()).cands
-    assert spatial == dense
-    assert sum(len(r) for r in dense) > 200
+    dense = engine._prepare(tasks, helpers, Weights()).pairs
     a = assign_greedy(tasks, helpers)
-    monkeypatch.setattr(engine, "SPATIAL_THRESHOLD", 10**12)
+    monkeypatch.setattr(arrays, "DENSE_PAIRS", 0)
+    spatial = engine._prepare(tasks, helpers, Weights()).pairs
+    for f in ("t", "h", "dist", "cost"):
+        assert np.array_equal(getattr(spatial, f), getattr(dense, f)), f
+    assert len(dense) > 200
     assert assign_greedy(tasks, helpers).pairs == a.pairs

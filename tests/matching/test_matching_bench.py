@@ -21,3 +21,16 @@ def test_bench_text_output(capsys):
     bench.main(["--tasks", "10", "--helpers", "8", "--rank-helpers", "50", "--rank-repeats", "2"])
     text = capsys.readouterr().out
     assert "greedy" in text and "batch" in text and "instant rank" in text
+
+
+def test_bench_bound_and_instant_baseline(capsys):
+    assert bench.main(["--tasks", "30", "--helpers", "20", "--seed", "3", "--time-limit", "5",
+                       "--rank-helpers", "300", "--rank-repeats", "3", "--bound", "--json"]) == 0
+    out = json.loads(capsys.readouterr().out)
+    b = out["bound"]
+    assert {"served", "cost", "cost_km", "seconds"} <= set(b)
+    assert b["served"] >= out["batch"]["served"] and b["cost"] <= out["batch"]["cost"] + 1e-6
+    assert b["cost_km"] <= out["batch"]["cost_km"] + 1e-6
+    assert out["batch"]["method"].startswith("batch:") and out["batch"]["gap_percent"] is not None
+    assert out["batch"]["bound_served"] >= out["batch"]["served"]
+    assert {"baseline_p95_cpu_ms", "ratio_p95_cpu", "p95_cpu_ms"} <= set(out["instant"])

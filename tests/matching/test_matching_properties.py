@@ -133,7 +133,7 @@ def test_batch_and_greedy_never_break_a_hard_constraint(tasks, helpers):
     if batch.served == greedy.served:
         assert batch.total_cost <= greedy.total_cost
     # On these small instances CP-SAT proves optimality; the greedy fallback is not needed.
-    assert batch.method == "batch" and batch.stats["optimal"]
+    assert batch.method == "batch:cp-sat" and batch.stats["optimal"]
     # The single weighted solve and the two-phase solve reach the same lexicographic optimum.
     phases = assign_batch(tasks, helpers, time_limit_s=5, strategy="phases")
     assert_valid(phases, tasks, helpers)

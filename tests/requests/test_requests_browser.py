@@ -43,8 +43,8 @@ def test_family_request_to_reviews(page, live_server, town):
     page.click("#run-batch")
     page.wait_for_url("**/requests/matching/*/")
     assert page.locator("#proposal tbody tr").count() == 1
-    page.click("#confirm-run")
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        page.click("#confirm-run")
     offer = Offer.objects.get(request=req)
     helper_user = offer.helper.user
 
@@ -61,8 +61,8 @@ def test_family_request_to_reviews(page, live_server, town):
     page.wait_for_selector("#review-form")
     page.check("#review-form input[name=stars][value='5']")
     page.fill("#review-form textarea[name=comment]", "楽しくお話ししました")
-    page.click("#review-form button[type=submit]")
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        page.click("#review-form button[type=submit]")
     booking = Booking.objects.get(request=req)
     assert booking.status == "completed" and booking.checked_in_at and booking.checked_out_at
 
@@ -71,8 +71,8 @@ def test_family_request_to_reviews(page, live_server, town):
     page.goto(base + f"/requests/{req.pk}/")
     page.check("#review-form input[name=stars][value='4']")
     page.check("#review-form input[name=tags][value='kind']")
-    page.click("#review-form button[type=submit]")
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        page.click("#review-form button[type=submit]")
     req.refresh_from_db()
     assert req.status == RequestStatus.REVIEWED
     assert Review.objects.filter(booking=booking).count() == 2

@@ -58,8 +58,8 @@ def test_family_withdraws_consent_and_checks_the_access_log(page, live_server, m
     page.goto(f"{live_server.url}/safety/residents/{resident.pk}/consent/")
     section = page.get_by_role("region", name="担い手とのマッチング")
     section.get_by_label("判定").select_option("no")
-    section.get_by_role("button", name="保存").click()
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        section.get_by_role("button", name="保存").click()
     assert "すぐに反映されます" in page.locator("main").inner_text()
     assert not has_consent(resident, Purpose.MATCHING)
     page.get_by_role("link", name="この記録を見た人").first.click()

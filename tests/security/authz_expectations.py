@@ -180,57 +180,24 @@ API: dict[str, E] = {
 }
 
 
-# The requests app keeps its entries in authz_requests.py (merged here).
-def _register_requests():
+# Each app keeps its entries in its own `authz_<app>.py` beside this file, with
+# `register(ns)` (adds to PAGES / API) and optionally `objects(tenant)` (adds the world objects
+# its entries need; called by conftest.py for each tenant). Every such file is merged here, in
+# name order, so a new app adds a file and edits nothing shared.
+def authz_modules():
     import importlib.util
     from pathlib import Path
 
-    spec = importlib.util.spec_from_file_location("authz_requests", Path(__file__).with_name("authz_requests.py"))
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    module.register(globals())
+    modules = []
+    for path in sorted(Path(__file__).parent.glob("authz_*.py")):
+        if path.stem == "authz_expectations":
+            continue
+        spec = importlib.util.spec_from_file_location(path.stem, path)
+        module = importlib.util.module_from_spec(spec)
+        spec.loader.exec_module(module)
+        modules.append(module)
+    return modules
 
 
-_register_requests()
-
-
-# The helpers and notifications apps keep theirs in authz_helpers.py (merged the same way).
-def _register_helpers():
-    import importlib.util
-    from pathlib import Path
-
-    spec = importlib.util.spec_from_file_location("authz_helpers", Path(__file__).with_name("authz_helpers.py"))
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    module.register(globals())
-
-
-_register_helpers()
-
-
-# The directory app's entries live in authz_directory.py (merged the same way).
-def _register_directory():
-    import importlib.util
-    from pathlib import Path
-
-    spec = importlib.util.spec_from_file_location("authz_directory", Path(__file__).with_name("authz_directory.py"))
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    module.register(globals())
-
-
-_register_directory()
-
-
-# The staff and area administration keeps its entries in authz_tenancy.py (merged the same way).
-def _register_tenancy():
-    import importlib.util
-    from pathlib import Path
-
-    spec = importlib.util.spec_from_file_location("authz_tenancy", Path(__file__).with_name("authz_tenancy.py"))
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    module.register(globals())
-
-
-_register_tenancy()
+for _module in authz_modules():
+    _module.register(globals())

@@ -3,7 +3,12 @@ authz_expectations.PAGES / API by `register(globals())` at the end of that file.
 
 World objects of municipality A used here: "open_request" (offered to the helper, with a
 pending "offer"), "help_request" with its in-progress "booking", the batch "run" (area of
-the resident) and its "line"."""
+the resident) and its "line".
+
+Care facilities' spot shifts (施設スポット支援): the world's partner-role user is no
+organisation's staff (see authz_partners.py), so the facility pages and operations are denied
+to every world subject; the facility's own staff's access (and another facility's 404) is
+proven in tests/requests/test_requests_facility.py."""
 
 import datetime as dt
 
@@ -24,6 +29,7 @@ def register(ns: dict) -> None:
     helper = f({"helper"})
     staff_any_b = f({"coordinator_l1", "coordinator_l2", "support_center", "municipal_admin",
                      "coordinator_l2_other_area"})
+    nobody = f()
     coordinating_b = f({"coordinator_l1", "coordinator_l2", "municipal_admin", "coordinator_l2_other_area"})
 
     def open_pk(w):
@@ -95,6 +101,11 @@ def register(ns: dict) -> None:
         "requests:no_show": E(coord, method="post", body=lambda w: {}),
         "requests:review": E(sees_booked - {"support_center"}, method="post", body=lambda w: {"stars": "5"},
                              note="refused (not completed) with a message after the permission check"),
+        "requests:facility_shifts": E(nobody, note="care-facility staff only (none in the world)"),
+        "requests:facility_new": E(nobody, note="care-facility staff only (none in the world)"),
+        "requests:facility_shift": E(nobody, kwargs=open_pk, note="a facility's own postings only"),
+        "requests:facility_find": E(nobody, method="post", body=lambda w: {}, kwargs=open_pk),
+        "requests:facility_cancel": E(nobody, method="post", body=lambda w: {"reason": "中止"}, kwargs=open_pk),
     })
 
     ns["API"].update({
@@ -136,4 +147,10 @@ def register(ns: dict) -> None:
         "requests_line_choices": E(coord),
         "requests_confirm_run": E(coord),
         "requests_discard_run": E(coord),
+        "requests_facility_shifts": E(EVERYONE_LOGGED_IN, OTHER_ALL, note="scoped to the caller's facilities"),
+        "requests_create_facility_shift": E(nobody, body=lambda w: {
+            "facility_id": 1, "area_id": w["a"].area.pk, "starts_at": future().isoformat(),
+            "duration_minutes": 120, "slots": 2}, note="care-facility staff only (none in the world)"),
+        "requests_facility_shift_bookings": E(nobody),
+        "requests_facility_shift_offer": E(nobody, body=lambda w: {"top": 3}),
     })

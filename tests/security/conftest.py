@@ -135,6 +135,22 @@ def _objects(t: Tenant, n: int) -> None:
     o["visit_alert"] = VisitAlert.objects.create(booking=o["booking"], municipality=m, area_id=t.area.pk,
                                                  kind="no_check_out")
     _directory_objects(t)
+    _app_objects(t)
+
+
+def _app_objects(t: Tenant) -> None:
+    """Each app's own world objects: `objects(tenant)` in its `authz_<app>.py`, in name order."""
+    import importlib.util
+    from pathlib import Path
+
+    for path in sorted(Path(__file__).parent.glob("authz_*.py")):
+        if path.stem == "authz_expectations":
+            continue
+        spec = importlib.util.spec_from_file_location(path.stem, path)
+        module = importlib.util.module_from_spec(spec)
+        spec.loader.exec_module(module)
+        if hasattr(module, "objects"):
+            module.objects(t)
 
 
 def _directory_objects(t: Tenant) -> None:

@@ -49,6 +49,9 @@ def panels(request, membership: Membership) -> list[Panel]:
         if scope is not None:
             areas = areas.filter(pk__in=scope)
         areas = areas.annotate(resident_count=Count("residents")).order_by("name")
-        out.append(Panel(_("Areas"), "core/panels/areas.html",
-                         {"municipality": membership.municipality, "areas": areas}, order=10))
+        # A layer-2 coordinator's home is today's work (follow-ups, needs, referrals, time):
+        # their areas' reference figures come after it.
+        layer2 = membership.role == Role.COORDINATOR_L2
+        out.append(Panel(_("Your areas") if layer2 else _("Areas"), "core/panels/areas.html",
+                         {"municipality": membership.municipality, "areas": areas}, order=90 if layer2 else 10))
     return out

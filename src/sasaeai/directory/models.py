@@ -232,6 +232,17 @@ class Location(models.Model):
             raise ValidationError({"lat": exc.messages}, code="outside_japan") from None
 
 
+def cost_text(cost: str, amount: int | None, note: str) -> str:
+    """参加費の表示: the cost as shown to people (resource pages and search results)."""
+    if cost == Cost.YEN and amount is not None:
+        return _("%(amount)s yen") % {"amount": f"{amount:,}"}
+    if cost == Cost.POINTS and amount is not None:
+        return _("%(amount)s points") % {"amount": f"{amount:,}"}
+    if cost == Cost.OTHER and note:
+        return note
+    return str(dict(Cost.choices).get(cost, cost))
+
+
 class ServiceQuerySet(models.QuerySet):
     def published(self):
         return self.filter(status=Status.PUBLISHED)
@@ -336,13 +347,7 @@ class Service(models.Model):
         return self.last_verified_at is None or self.last_verified_at < (now or timezone.now()) - STALE_AFTER
 
     def cost_display(self) -> str:
-        if self.cost == Cost.YEN and self.cost_amount is not None:
-            return _("%(amount)s yen") % {"amount": f"{self.cost_amount:,}"}
-        if self.cost == Cost.POINTS and self.cost_amount is not None:
-            return _("%(amount)s points") % {"amount": f"{self.cost_amount:,}"}
-        if self.cost == Cost.OTHER and self.cost_note:
-            return self.cost_note
-        return str(self.get_cost_display())
+        return cost_text(self.cost, self.cost_amount, self.cost_note)
 
     def review_flag_labels(self) -> list[str]:
         labels = dict(ReviewFlag.choices)

@@ -79,6 +79,18 @@ def _resources(municipality: Municipality, area: Area | None, categories=None):
                 .order_by("category", "name_kana", "name", "pk"))
 
 
+def _registered_partners(municipality: Municipality) -> dict[int, str]:
+    """{organisation id: registration scheme} of partners registered with the municipality: the
+    booklet marks their entries (the partners app's badge, issue 15 §1)."""
+    from django.apps import apps
+
+    if not apps.is_installed("sasaeai.partners"):
+        return {}
+    from sasaeai.partners.templatetags.partners_badges import _registered_schemes
+
+    return _registered_schemes(municipality.pk)
+
+
 def _when(schedule) -> str:
     hours = f"{schedule.opens_at:%H:%M}〜{schedule.closes_at:%H:%M}"
     if schedule.kind == "once":
@@ -245,6 +257,7 @@ def booklet(municipality: Municipality, *, area: Area | None = None, categories=
 
     st = _styles()
     services = _resources(municipality, area, categories)
+    registered = _registered_partners(municipality)
     numbered = list(enumerate(services, start=1))
     place = area.name if area else municipality.name
     out = io.BytesIO()
@@ -291,6 +304,7 @@ def booklet(municipality: Municipality, *, area: Area | None = None, categories=
             ("費用", _cost(s) + (f"（{s.cost_note}）" if s.cost_note else "")),
             ("対象", "、".join(TARGET_JA.get(t, t) for t in s.target_list)),
             ("連絡先", " ".join(p for p in (s.contact_name, s.contact_phone) if p)),
+            ("登録", f"★ {registered[s.organization_id]} 登録事業者" if s.organization_id in registered else ""),
         ):
             if value:
                 lines.append(Paragraph(f"{label}：{_esc(value)}", st["body"]))
@@ -323,6 +337,29 @@ def _footer(title: str):
     return draw
 
 
+def _published_events(municipality: Municipality, area: Area | None, cells) -> int:
+    """Add this month's events published from directory programmes to the grid cells (their
+    date in front, 申込制 after); returns how many."""
+    from django.apps import apps
+
+    if not apps.is_installed("sasaeai.events"):
+        return 0
+    from sasaeai.events.selectors import programme_events
+
+    from .models import Service
+
+    n = 0
+    events = list(programme_events(municipality, area=area))
+    categories = dict(Service.objects.filter(pk__in={e.source_id for e in events}).values_list("pk", "category"))
+    for e in events:
+        start, end = timezone.localtime(e.starts_at), timezone.localtime(e.ends_at)
+        name = e.title.removeprefix(f"{area.name} ") if area else e.title
+        label = f"{start.month}/{start.day} {start:%H:%M}〜{end:%H:%M} {name}（申込制）"
+        cells[(start.hour, start.weekday())].append((start.time(), label, categories.get(e.source_id, "")))
+        n += 1
+    return n
+
+
 def weekly_calendar(municipality: Municipality, *, area: Area | None = None) -> bytes:
     """Monday–Sunday grid of every provider's weekly programmes, by starting hour.
 
@@ -352,6 +389,7 @@ def weekly_calendar(municipality: Municipality, *, area: Area | None = None) -> 
             nth = f"（第{x.week_of_month}）" if x.week_of_month else ""
             label = f"{x.opens_at:%H:%M}〜{x.closes_at:%H:%M}{nth} {name}{where}"
             cells[(x.opens_at.hour, x.weekday)].append((x.opens_at, label, s.category))
+    dated = _published_events(municipality, area, cells)
     hours = sorted({h for h, _d in cells}) or [10]
     page = landscape(A4)
     header = [Paragraph("時間", st["head"])] + [Paragraph(f"{d}曜日", st["head"]) for d in DAYS_JA]
@@ -377,7 +415,8 @@ def weekly_calendar(municipality: Municipality, *, area: Area | None = None) -> 
     doc = SimpleDocTemplate(out, pagesize=page, leftMargin=10 * mm, rightMargin=10 * mm, topMargin=10 * mm,
                             bottomMargin=12 * mm, title=f"{place} 週間プログラム表", author="Sasaeai")
     story = [Paragraph(_esc(f"{place}　週間プログラム表（{timezone.localdate():%Y年%m月}）"), st["subtitle"]),
-             Paragraph("いろいろな団体の毎週の活動をまとめました。（第2）は毎月第2週だけの活動です。祝日はお休みの活動があります。",
+             Paragraph("いろいろな団体の毎週の活動をまとめました。（第2）は毎月第2週だけの活動です。祝日はお休みの活動があります。"
+                       + ("日付のある行（申込制）は、申し込んで参加する今月の催しです。" if dated else ""),
                        st["small"]), table]
 
     def footer(canvas, doc):

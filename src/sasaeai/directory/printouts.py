@@ -6,7 +6,8 @@ resource of the municipality (of the area, for an area's printout) created, edit
 published, archived, moved or deleted (count, latest `updated_at`, latest change record) —,
 with the municipality's outlines and landmarks, with the month printed on the cover and with
 `FORMAT` (bump it when the layout changes). An edit in one area leaves the other areas' cached
-printouts valid. Older files
+printouts valid. A cached file is kept under `printout_version`: the data version and the month's
+events published from the directory's programmes (they are on the weekly calendar). Older files
 of the same printout are removed when a new version is written.
 
 Setting: `SASAEAI_PRINTOUT_DIR` (default `<SASAEAI_VAR_DIR>/printouts`)."""
@@ -45,9 +46,29 @@ def data_version(municipality: Municipality, area: Area | None = None) -> str:
         changes = changes.filter(service__area=area)
     agg = services.aggregate(n=Count("pk"), t=Max("updated_at"))
     last_change = changes.aggregate(m=Max("pk"))["m"]
+    from .paper import _registered_partners  # the booklet's partner badge
+
     parts = [FORMAT, agg["n"], agg["t"].isoformat() if agg["t"] else "", last_change or 0,
-             geo_version(municipality), f"{timezone.localdate():%Y-%m}"]
+             geo_version(municipality), f"{timezone.localdate():%Y-%m}", sorted(_registered_partners(municipality).items())]
     return hashlib.sha256("|".join(map(str, parts)).encode()).hexdigest()[:20]
+
+
+def _events_version(municipality: Municipality, area: Area | None) -> str:
+    """This month's events published from directory programmes (shown on the weekly calendar)."""
+    from django.apps import apps
+
+    if not apps.is_installed("sasaeai.events"):
+        return ""
+    from sasaeai.events.selectors import programme_events_version
+
+    return programme_events_version(municipality, area=area)
+
+
+def printout_version(municipality: Municipality, area: Area | None = None) -> str:
+    """The version a cached printout is kept under: the directory's `data_version` and the
+    month's events published from its programmes."""
+    parts = [data_version(municipality, area), _events_version(municipality, area)]
+    return hashlib.sha256("|".join(parts).encode()).hexdigest()[:20]
 
 
 def _prefix(kind: str, municipality: Municipality, area: Area | None, categories) -> str:
@@ -60,7 +81,7 @@ def get_or_build(kind: str, municipality: Municipality, area: Area | None, categ
     """(pdf, served_from_cache)."""
     folder = directory()
     prefix = _prefix(kind, municipality, area, categories)
-    path = folder / f"{prefix}{data_version(municipality, area)}.pdf"
+    path = folder / f"{prefix}{printout_version(municipality, area)}.pdf"
     try:
         return path.read_bytes(), True
     except FileNotFoundError:

@@ -21,7 +21,16 @@ from django.utils import timezone
 from sasaeai.tenancy.models import STAFF_ROLES, Area, Role
 from sasaeai.tenancy.selectors import area_ids, is_operator, municipality_ids
 
-from .models import STALE_AFTER, Organization, Service, Status, Suggestion, Visibility
+from .models import (
+    STALE_AFTER,
+    Category,
+    Organization,
+    Service,
+    Status,
+    Suggestion,
+    Visibility,
+    cost_text,
+)
 from .schedules import open_at_q
 from .textnorm import terms
 
@@ -266,10 +275,256 @@ def search(user, params: SearchParams, *, queryset: QuerySet[Service] | None = N
         match = " AND ".join(_fts_phrase(t) for t in long_terms)
         conds.append(Q(pk__in=RawSQL(
             "SELECT rowid FROM directory_service_fts WHERE directory_service_fts MATCH %s", [match])))
-    qs = qs.select_related("location", "area", "organization")
     if d2 is not None:
         return qs.annotate(d2=d2).filter(*conds, d2__lte=dlat * dlat).order_by("d2", "pk")
     return qs.filter(*conds).order_by("category", "name_kana", "name", "pk")
+
+
+@dataclass(frozen=True, slots=True)
+class ResultPlace:
+    """会場: the place of a search result as the list shows it."""
+
+    name: str
+    address: str
+    lat: float
+    lon: float
+
+
+@dataclass(frozen=True, slots=True)
+class SearchResult:
+    """検索結果の一件: exactly what a result list (search page, the list beside the map)
+    shows of one resource. Same names as on Service, so templates and `distance_km` take
+    either."""
+
+    pk: int
+    name: str
+    category: str
+    visibility: str
+    cost: str
+    cost_amount: int | None
+    cost_note: str
+    location: ResultPlace | None
+
+    @property
+    def id(self) -> int:
+        return self.pk
+
+    def get_category_display(self) -> str:
+        return str(CATEGORY_LABELS.get(self.category, self.category))
+
+    def get_visibility_display(self) -> str:
+        return str(VISIBILITY_LABELS.get(self.visibility, self.visibility))
+
+    def cost_display(self) -> str:
+        return cost_text(self.cost, self.cost_amount, self.cost_note)
+
+
+CATEGORY_LABELS = dict(Category.choices)
+VISIBILITY_LABELS = dict(Visibility.choices)
+#: The columns of a SearchResult as ORM names (SearchResults reads them with its own SQL).
+RESULT_COLUMNS = ("pk", "name", "category", "visibility", "cost", "cost_amount", "cost_note", "location_id",
+                  "location__name", "location__address", "location__lat", "location__lon")
+
+
+def _result(row) -> SearchResult:
+    pk, name, category, visibility, cost, amount, note, location_id, place, address, lat, lon = row
+    return SearchResult(pk, name, category, visibility, cost, amount, note,
+                        ResultPlace(place, address, lat, lon) if location_id is not None else None)
+
+
+def _where_sql(q: Q, connection) -> tuple[str, list] | None:
+    """One condition of the ORM as SQL on the unaliased "directory_service" table (None: it
+    matches nothing)."""
+    from django.core.exceptions import EmptyResultSet, FullResultSet
+
+    query = Service.objects.filter(q).query
+    try:
+        sql, params = query.get_compiler(connection=connection).compile(query.where)
+    except EmptyResultSet:
+        return None
+    except FullResultSet:
+        return "1 = 1", []
+    return sql, list(params)
+
+
+_ANONYMOUS_VISIBILITY: dict[str, tuple[str, list] | None] = {}
+
+
+def _visibility_sql(user, connection) -> tuple[str, list] | None:
+    """`visible_q(user)` compiled by the ORM (the one definition of visibility); the same for
+    every anonymous visitor, so compiled once per database vendor for them."""
+    if _authenticated(user):
+        return _where_sql(visible_q(user), connection)
+    if connection.vendor not in _ANONYMOUS_VISIBILITY:
+        _ANONYMOUS_VISIBILITY[connection.vendor] = _where_sql(visible_q(None), connection)
+    return _ANONYMOUS_VISIBILITY[connection.vendor]
+
+
+class SearchResults:
+    """The result list of a search in its narrow shape: `count()` and slicing (what Paginator
+    needs); a slice is one hand-written query of exactly the columns a SearchResult holds (the
+    resource and its place), in the search's order.
+
+    The SQL is written here rather than built by the ORM: building and compiling the ORM query
+    cost several times the database work (issue 9 §12). It states the same conditions as
+    `search()` — same operators (`connection.operators`), same escaping, same prefilters, the
+    visibility and opening-time conditions compiled by the ORM from `visible_q` / `open_at_q`
+    — and `test_indexed_search_returns_exactly_what_the_like_search_returns` checks that its
+    rows are those of `search(..., use_indexes=False)`, in the same order."""
+
+    def __init__(self, user, params: SearchParams, *, use_indexes: bool = True):
+        from django.db import connection
+
+        self.connection = connection
+        self._count: int | None = None
+        self._build(user, params, use_indexes)
+
+    def _build(self, user, params: SearchParams, use_indexes: bool) -> None:
+        connection = self.connection
+        vendor = connection.vendor
+        contains = connection.operators["contains"]
+        like = connection.ops.prep_for_like_query
+        visibility = _visibility_sql(user, connection)
+        if visibility is None:
+            self.where, self.params, self.join, self.order, self.order_params = None, [], False, "", []
+            return
+        where = [f"({visibility[0]})"]
+        args = list(visibility[1])
+        words = terms(params.q)
+        if params.municipality_id:
+            where.append('"directory_service"."municipality_id" = %s')
+            args.append(params.municipality_id)
+        for term in words:
+            where.append(f'"directory_service"."search_text" {contains}')
+            args.append(f"%{like(term)}%")
+        if params.category:
+            where.append('"directory_service"."category" = %s')
+            args.append(params.category)
+        if params.area_id:
+            where.append('"directory_service"."area_id" = %s')
+            args.append(params.area_id)
+        if params.target:
+            where.append(f'"directory_service"."targets" {contains}')
+            args.append(f"%{like(f'|{params.target}|')}%")
+        if params.cost:
+            where.append('"directory_service"."cost" = %s')
+            args.append(params.cost)
+        if params.open_at:
+            sql, sub = Service.objects.filter(open_at_q(params.open_at)).values("pk").query.sql_with_params()
+            where.append(f'"directory_service"."id" IN ({sql})')
+            args += list(sub)
+        prefiltered = False
+        self.join = False
+        self.order, self.order_params = ('"directory_service"."category", "directory_service"."name_kana", '
+                                         '"directory_service"."name", "directory_service"."id"'), []
+        if params.near:
+            lat, lon = params.near
+            radius = min(max(params.radius_km or 5.0, 0.1), MAX_RADIUS_KM)
+            dlat = radius / KM_PER_DEGREE
+            k = math.cos(math.radians(lat))
+            dlon = dlat / max(k, 0.01)
+            cells = near_cells(lat, lon, radius) if use_indexes else None
+            if cells:
+                if vendor == "postgresql":
+                    inner, inner_args = ['"U0"."near_cell" IN (SELECT unnest(%s::varchar[]))'], [cells]
+                else:
+                    import json
+
+                    inner, inner_args = ['"U0"."near_cell" IN (SELECT value FROM json_each(%s))'], [json.dumps(cells)]
+                for term in words:
+                    inner.append(f'"U0"."search_text" {contains}')
+                    inner_args.append(f"%{like(term)}%")
+                if params.municipality_id:
+                    inner.append('"U0"."municipality_id" = %s')
+                    inner_args.append(params.municipality_id)
+                if params.category:
+                    inner.append('"U0"."category" = %s')
+                    inner_args.append(params.category)
+                where.append('"directory_service"."id" IN (SELECT "U0"."id" FROM "directory_service" "U0" WHERE '
+                             + " AND ".join(inner) + ")")
+                args += inner_args
+                prefiltered = True
+            where.append('"directory_location"."lat" BETWEEN %s AND %s AND "directory_location"."lon" BETWEEN %s AND %s')
+            args += [lat - dlat, lat + dlat, lon - dlon, lon + dlon]
+            d2 = ('(((("directory_location"."lat" - %s) * ("directory_location"."lat" - %s)) + '
+                  '((("directory_location"."lon" - %s) * %s) * (("directory_location"."lon" - %s) * %s))))')
+            d2_args = [lat, lat, lon, k, lon, k]
+            where.append(f"{d2} <= %s")
+            args += d2_args + [dlat * dlat]
+            self.join = True
+            self.order, self.order_params = f'{d2} ASC, "directory_service"."id" ASC', d2_args
+        long_terms = [t for t in words if len(t) >= 3]
+        if use_indexes and long_terms and not prefiltered and vendor == "sqlite":
+            where.append('"directory_service"."id" IN (SELECT rowid FROM directory_service_fts '
+                         'WHERE directory_service_fts MATCH %s)')
+            args.append(" AND ".join(_fts_phrase(t) for t in long_terms))
+        self.where, self.params = " AND ".join(where), args
+
+    _FROM = ('FROM "directory_service" LEFT OUTER JOIN "directory_location" '
+             'ON ("directory_service"."location_id" = "directory_location"."id")')
+    _COLUMNS = ('"directory_service"."id", "directory_service"."name", "directory_service"."category", '
+                '"directory_service"."visibility", "directory_service"."cost", "directory_service"."cost_amount", '
+                '"directory_service"."cost_note", "directory_service"."location_id", "directory_location"."name", '
+                '"directory_location"."address", "directory_location"."lat", "directory_location"."lon"')
+
+    def count(self) -> int:
+        if self._count is None:
+            if self.where is None:
+                self._count = 0
+            else:
+                source = self._FROM if self.join else 'FROM "directory_service"'
+                with self.connection.cursor() as cursor:
+                    cursor.execute(f"SELECT COUNT(*) {source} WHERE {self.where}", self.params)
+                    self._count = cursor.fetchone()[0]
+        return self._count
+
+    def __len__(self) -> int:
+        return self.count()
+
+    def rows(self, offset: int = 0, limit: int | None = None) -> list[SearchResult]:
+        if self.where is None or (limit is not None and limit <= 0):
+            return []
+        sql = f"SELECT {self._COLUMNS} {self._FROM} WHERE {self.where} ORDER BY {self.order}"
+        args = self.params + self.order_params
+        if limit is not None:
+            sql += " LIMIT %s"
+            args = [*args, limit]
+        elif offset:
+            sql += " LIMIT -1" if self.connection.vendor == "sqlite" else " LIMIT ALL"
+        if offset:
+            sql += " OFFSET %s"
+            args = [*args, offset]
+        with self.connection.cursor() as cursor:
+            cursor.execute(sql, args)
+            return [_result(row) for row in cursor.fetchall()]
+
+    def __getitem__(self, index):
+        if isinstance(index, slice):
+            if index.step not in (None, 1) or (index.start or 0) < 0 or (index.stop is not None and index.stop < 0):
+                raise ValueError("SearchResults supports plain non-negative slices only.")
+            start = index.start or 0
+            return self.rows(start, None if index.stop is None else index.stop - start)
+        if index < 0:
+            raise IndexError(index)
+        found = self.rows(index, 1)
+        if not found:
+            raise IndexError(index)
+        return found[0]
+
+
+def search_results(user, params: SearchParams, *, use_indexes: bool = True) -> SearchResults:
+    """`search()` in the narrow shape of a result list (SearchResult rows)."""
+    return SearchResults(user, params, use_indexes=use_indexes)
+
+
+def schedules_by_service(pks) -> dict[int, list]:
+    """The schedules of the given resources (one query, in the schedule's own order)."""
+    from .models import Schedule
+
+    out: dict[int, list] = {pk: [] for pk in pks}
+    for schedule in Schedule.objects.filter(service_id__in=list(out)):
+        out[schedule.service_id].append(schedule)
+    return out
 
 
 def haversine_km(a: tuple[float, float], b: tuple[float, float]) -> float:

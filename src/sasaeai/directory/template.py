@@ -116,10 +116,14 @@ def _xlsx_values(data: bytes):
         book.close()
 
 
-def read_rows(data: bytes, filename: str, encoding: str = "auto", *, max_rows: int = MAX_ROWS
-              ) -> tuple[list[dict], list[RowError]]:
+def read_rows(data: bytes, filename: str, encoding: str = "auto", *, max_rows: int = MAX_ROWS,
+              required=None, columns=None) -> tuple[list[dict], list[RowError]]:
     """Rows as dicts keyed by the Japanese column names, and header errors. The file is read as
-    a stream and reading stops at the limits (rows, cell size; for .xlsx also the unpacked size)."""
+    a stream and reading stops at the limits (rows, cell size; for .xlsx also the unpacked size).
+    `required` / `columns` are the sheet's columns (this template's by default; the needs
+    import passes its own)."""
+    required = REQUIRED if required is None else required
+    columns = COLUMNS if columns is None else columns
     if filename.lower().endswith(".xlsx"):
         if len(data) > MAX_BYTES:
             raise ValidationError(_("The file is larger than 5 MB."), code="too_large")
@@ -131,10 +135,10 @@ def read_rows(data: bytes, filename: str, encoding: str = "auto", *, max_rows: i
         first = next(values, None)
         if first is None:
             raise ValidationError(_("The file is empty."), code="empty")
-        header = [spreadsheets.unescape_cell(h.strip()) for h in first]
-        missing = [c for c in REQUIRED if c not in header]
+        header = [spreadsheets.unescape_cell((h or "").strip()) for h in first]
+        missing = [c for c in required if c not in header]
         errors += [RowError(1, c, _("Required column is missing.")) for c in missing]
-        if missing and not any(c in header for c in COLUMNS):
+        if missing and not any(c in header for c in columns):
             errors.append(RowError(1, "—", _("No known column was found: is the file in the template's format, and "
                                              "is the encoding right (UTF-8 or Shift_JIS)?")))
         for n, raw in enumerate(values, start=2):

@@ -71,25 +71,29 @@ def _search(request, municipality):
                 form.add_error(None, exc)
         params.near = near
         params.radius_km = d["radius_km"] or 3.0
-    qs = selectors.search(request.user, params).prefetch_related("schedules")
+    qs = selectors.search(request.user, params)
     return form, qs, near, params
 
 
-def _item(service, near) -> dict:
-    return {"service": service, "distance_km": selectors.distance_km(service, near),
-            "when": [describe(s) for s in service.schedules.all()][:3]}
+def _items(results, near) -> list[dict]:
+    """The page's results (SearchResult rows) with distance and up to three opening times."""
+    results = list(results)
+    schedules = selectors.schedules_by_service([r.pk for r in results])
+    return [{"service": r, "distance_km": selectors.distance_km(r, near),
+             "when": [describe(s) for s in schedules[r.pk][:3]]} for r in results]
 
 
 def search_page(request):
     """地域資源をさがす: the searchable list."""
     municipality = _municipality(request)
-    form, qs, near, _params = _search(request, municipality)
-    page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    form, _qs, near, params = _search(request, municipality)
+    results = selectors.search_results(request.user, params)
+    page = Paginator(results, PAGE_SIZE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
     return render(request, "directory/search.html", {
         "municipality": municipality, "form": form, "page": page, "near": near,
-        "items": [_item(s, near) for s in page.object_list], "query": query.urlencode(),
+        "items": _items(page.object_list, near), "query": query.urlencode(),
         "is_coordinator": selectors.is_coordinator(request.user),
     })
 
@@ -98,13 +102,13 @@ def map_page(request):
     """支え合いマップ: a small page; the points (clustered), the outlines and the landmarks come
     from `map_data` as compact JSON. Beside the map, the first page of the same results."""
     municipality = _municipality(request)
-    form, qs, near, _params = _search(request, municipality)
-    page = Paginator(qs, PAGE_SIZE).get_page(1)
+    form, _qs, near, params = _search(request, municipality)
+    page = Paginator(selectors.search_results(request.user, params), PAGE_SIZE).get_page(1)
     query = request.GET.copy()
     query.pop("page", None)
     return render(request, "directory/map.html", {
         "municipality": municipality, "form": form, "page": page, "near": near,
-        "items": [_item(s, near) for s in page.object_list], "query": query.urlencode(),
+        "items": _items(page.object_list, near), "query": query.urlencode(),
         "categories": [(c.value, c.label) for c in Category], "tiles": _tiles(),
     })
 

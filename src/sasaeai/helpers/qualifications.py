@@ -17,6 +17,7 @@ class Qualification(models.TextChoices):
     KANGOSHI = "kangoshi", _("Registered nurse (看護師)")
     JUN_KANGOSHI = "jun_kangoshi", _("Assistant nurse (准看護師)")
     CARE_MANAGER = "care_manager", _("Care manager (介護支援専門員)")
+    WORK_SUPPORT_CM = "work_support_cm", _("Work-support care manager (ワークサポートケアマネジャー)")
     NINCHISHO_SUPPORTER = "ninchisho_supporter", _("Dementia supporter (認知症サポーター)")
     FUTSU_MENKYO = "futsu_menkyo", _("Ordinary driving licence (普通自動車免許)")
     FIRST_AID = "first_aid", _("First-aid course (普通救命講習)")

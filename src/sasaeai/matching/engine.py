@@ -1,39 +1,56 @@
 """The three matching modes (マッチングの3つのモード).
 
 * `rank` — instant: every helper for one task, best first, plus the rejections with reasons.
+  Helper arrays are built once per helper list and reused (`arrays.index_for`); without the
+  rejection list only the helpers a k-d tree finds within reach are looked at, and
+  explanations are made only for the candidates returned.
 * `assign_greedy` — the first-come baseline of broadcast platforms: tasks in the order they
   were created, each taken by the first helper who "answers" (lowest helper id among those
   still feasible).
-* `assign_batch` — optimal assignment with OR-Tools CP-SAT, lexicographic: first maximise the
-  number of tasks served, then minimise the total cost.
+* `assign_batch` — lexicographic optimum (first the number served, then the total cost) within
+  a wall-clock limit, with a bound: the instance is split into independent components; small
+  ones are solved exactly by CP-SAT, large ones start from the better of greedy and an LP
+  rounding and are improved by a large-neighbourhood search (CP-SAT on a neighbourhood, the
+  rest fixed); the LP relaxation bounds what any assignment could reach. See docs/matching.md.
 """
 
 from __future__ import annotations
 
+import math
 import time
-from collections import defaultdict
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
 
 import numpy as np
 
-from .constraints import (
-    HelperMasks,
-    check,
-    conflict,
-    conflict_matrix,
-    distance_matrix,
-    static_mask,
+from . import solve
+from .arrays import (
+    HelperIndex,
+    Pairs,
+    TaskArrays,
+    feasible_pairs,
+    haversine_pairs,
+    index_for,
+    pair_costs,
+    time_codes,
 )
-from .geo import coords, haversine_matrix
-from .model import Assignment, Candidate, HelperCandidate, Rejection, Task, Weights
-from .scoring import COST_SCALE, int_cost, load_penalty_int, make_candidate
+from .constraints import check
+from .model import REJECTION_CODES, Assignment, Candidate, HelperCandidate, Rejection, Task, Weights
+from .scoring import COST_SCALE, int_cost, make_candidate
+from .structure import Structure, build
 
-CHUNK = 256  # task rows per vectorised distance block (bounds memory for large inputs)
-SPATIAL_THRESHOLD = 2_000_000  # tasks × helpers above which a k-d tree pre-selects pairs
-KM_PER_DEG = 111.195
-AUTO_PHASES_ABOVE = 100_000  # pair variables; see assign_batch(strategy="auto")
+#: A component with at most this many pair variables is solved exactly by CP-SAT.
+EXACT_VARS = 6_000
+#: Pair variables of one large-neighbourhood-search neighbourhood (first pass).
+LNS_VARS = 2_500
+#: Neighbourhoods double after a pass without a gain, up to this many pair variables.
+LNS_MAX_VARS = 9_600
+#: CP-SAT deterministic seconds per neighbourhood.
+LNS_SECONDS = 1.0
+#: Below this many helpers `rank` does not bother with the k-d tree.
+NEAR_MIN = 2_000
+STRATEGIES = ("auto", "exact", "lns", "weighted", "phases")
 # Weekly caps count ISO weeks (Monday–Sunday) in Japan time, whatever tz the datetimes carry
 # (the database hands out UTC; Japan has no daylight saving, so a fixed offset is exact).
 WEEK_TZ = timezone(timedelta(hours=9), "JST")
@@ -56,7 +73,7 @@ def _unique_ids(items: Iterable, what: str) -> None:
 # ------------------------------------------------------------------------------------- instant
 def rank(
     task: Task,
-    helpers: Sequence[HelperCandidate],
+    helpers,
     weights: Weights = Weights(),  # noqa: B008 (frozen dataclass)
     limit: int | None = None,
     *,
@@ -65,151 +82,126 @@ def rank(
     """Rank every helper for one task: (candidates best first, rejections by helper id).
 
     Candidates are ordered by (cost, helper id); `limit` truncates the candidate list only.
-    With `rejections=False` the cheap constraints are evaluated vectorised first and only the
-    surviving helpers are checked in Python (faster for thousands of helpers); the rejection
-    list is then empty.
+    `helpers` is a sequence of HelperCandidate or a `HelperIndex`; the arrays of a list are
+    kept and reused while the same list object is passed again. With `rejections=False` only
+    helpers within reach (k-d tree) are evaluated and the rejection list is empty.
     """
-    helpers = list(helpers)
-    if not helpers:
+    hx = index_for(helpers)
+    if hx.n == 0:
         return [], []
-    dist = haversine_matrix(coords([task.place]), coords([h.home for h in helpers]))
-    if rejections:
-        indices = range(len(helpers))
+    ta = TaskArrays.of([task])
+    if rejections or hx.n < NEAR_MIN:
+        idx = np.arange(hx.n)
     else:
-        indices = np.flatnonzero(HelperMasks(helpers).row(task, dist[0])).tolist()
-    dist_row = dist[0].tolist()
-    candidates: list[Candidate] = []
-    rejected: list[Rejection] = []
-    for i in indices:
-        h, d = helpers[i], dist_row[i]
-        codes = check(task, h, distance_km=d)
-        if codes:
-            if rejections:
-                rejected.append(Rejection(h.id, codes))
-        else:
-            candidates.append(make_candidate(task, h, d, weights))
-    candidates.sort(key=lambda c: (c.cost, c.helper_id))
-    rejected.sort(key=lambda r: r.helper_id)
+        idx = hx.near(task.place.lat, task.place.lon)
+    pt = np.zeros(idx.size, dtype=np.intp)
+    d = haversine_pairs(ta.lat[pt], ta.lon[pt], hx.lat[idx], hx.lon[idx])
+    codes = _codes(task, ta, hx, idx, pt, d)
+    feasible = ~codes.any(axis=1)
+    # Blocks and commitments with holes in their slots: the scalar check decides.
+    slow = hx.irregular[idx].copy()
+    if task.blocked_helper_ids:
+        slow |= np.isin(hx.ids[idx], list(task.blocked_helper_ids))
+    if hx.blocks:
+        slow |= np.isin(idx, list(hx.blocks))
+    slow_codes: dict[int, tuple[str, ...]] = {}
+    for k in np.flatnonzero(slow).tolist():
+        c = check(task, hx.helpers[idx[k]], distance_km=float(d[k]))
+        slow_codes[k] = c
+        feasible[k] = not c
+    f = np.flatnonzero(feasible)
+    cost = pair_costs(ta, hx, pt[f], idx[f], d[f], weights)
+    order = np.lexsort((hx.ids[idx[f]], cost))
     if limit is not None:
-        candidates = candidates[:limit]
+        order = order[:limit]
+    candidates = [make_candidate(task, hx.helpers[idx[f[k]]], float(d[f[k]]), weights)
+                  for k in order.tolist()]
+    rejected: list[Rejection] = []
+    if rejections:
+        bits = codes.astype(np.int64) @ (1 << np.arange(len(REJECTION_CODES), dtype=np.int64))
+        names: dict[int, tuple[str, ...]] = {}
+        rej = np.flatnonzero(~feasible)
+        rej = rej[np.argsort(hx.ids[idx[rej]], kind="stable")]
+        for k, b, hid in zip(rej.tolist(), bits[rej].tolist(), hx.ids[idx[rej]].tolist(), strict=True):
+            if k in slow_codes:
+                rejected.append(Rejection(hid, slow_codes[k]))
+                continue
+            t = names.get(b)
+            if t is None:
+                t = names[b] = tuple(c for j, c in enumerate(REJECTION_CODES) if b >> j & 1)
+            rejected.append(Rejection(hid, t))
     return candidates, rejected
+
+
+def _codes(task: Task, ta: TaskArrays, hx: HelperIndex, idx, pt, d) -> np.ndarray:
+    """(helpers, REJECTION_CODES) boolean matrix of failing constraints (blocks excluded)."""
+    out = np.zeros((idx.size, len(REJECTION_CODES)), dtype=bool)
+    out[:, 0] = ~hx.active[idx]
+    out[:, 1] = ~hx.verified[idx]
+    out[:, 2] = ~hx.skill(task.category)[idx]
+    if task.required_qualifications:
+        out[:, 3] = ~hx.qualified(task.required_qualifications)[idx]
+    out[:, 5] = d > hx.radius[idx]
+    u, w, o, t = time_codes(ta, hx, pt, idx)
+    out[:, 6], out[:, 7], out[:, 8], out[:, 9] = u, w, o, t
+    return out
 
 
 # --------------------------------------------------------------------------------- preparation
 @dataclass
 class _Problem:
-    tasks: list[Task]
-    helpers: list[HelperCandidate]
-    cands: list[dict[int, Candidate]]  # per task index: helper index -> Candidate
-    minutes: list[int]
-    week: list[tuple[int, int]]
+    """A batch instance as arrays: tasks, helpers, feasible pairs (sorted by task, helper id)."""
 
-    def helper_tasks(self) -> dict[int, list[int]]:
-        out: dict[int, list[int]] = defaultdict(list)
-        for ti, row in enumerate(self.cands):
-            for hi in row:
-                out[hi].append(ti)
-        return out
+    ta: TaskArrays
+    hx: HelperIndex
+    pairs: Pairs
+    weights: Weights
+    seconds: float = 0.0
 
-    def remaining_minutes(self, hi: int) -> int:
-        h = self.helpers[hi]
-        return int(np.floor((h.weekly_hours_cap - h.hours_booked_in_week) * 60.0 + 1e-4))
+    @property
+    def tasks(self) -> list[Task]:
+        return self.ta.tasks
 
+    @property
+    def helpers(self) -> list[HelperCandidate]:
+        return self.hx.helpers
 
-def _row(task: Task, helpers, idx: np.ndarray, dist: np.ndarray, weights: Weights):
-    """Candidates of one task among helper indices `idx` (already through the cheap masks)."""
-    row: dict[int, Candidate] = {}
-    for hi, d in zip(idx.tolist(), dist.tolist(), strict=True):
-        if not check(task, helpers[hi], distance_km=d):
-            row[hi] = make_candidate(task, helpers[hi], d, weights)
-    return row
+    def candidate(self, k: int) -> Candidate:
+        return make_candidate(self.ta.tasks[self.pairs.t[k]], self.hx.helpers[self.pairs.h[k]],
+                              float(self.pairs.dist[k]), self.weights)
 
 
-def _spatial_candidates(tasks: list[Task], helpers: list[HelperCandidate], weights: Weights):
-    """Large inputs: a k-d tree on locally projected km finds the helpers near each task, so
-    the exact haversine runs only on those instead of on the full tasks × helpers matrix."""
-    from scipy.spatial import cKDTree
-
-    h_xy = coords([h.home for h in helpers])
-    t_xy = coords([t.place for t in tasks])
-    lat0 = float(np.radians(np.mean(np.concatenate([h_xy[:, 0], t_xy[:, 0]]))))
-    km_lon = KM_PER_DEG * np.cos(lat0)
-
-    def project(a: np.ndarray) -> np.ndarray:
-        return np.column_stack([a[:, 0] * KM_PER_DEG, a[:, 1] * km_lon])
-
-    masks = HelperMasks(helpers)
-    # The projection uses cos(lat0) for east–west; where |lat| is larger it overstates
-    # distances by up to cos(lat0)/cos(lat_max). Search that much further (plus a margin) and
-    # decide with the exact haversine below.
-    lat_max = float(np.radians(np.abs(np.concatenate([h_xy[:, 0], t_xy[:, 0]])).max()))
-    stretch = float(np.cos(lat0) / max(np.cos(lat_max), 1e-6))
-    reach = float(masks.radius.max()) * stretch * 1.01 + 0.5
-    tree = cKDTree(project(h_xy))
-    near = tree.query_ball_point(project(t_xy), r=reach)
-    out: list[dict[int, Candidate]] = []
-    for i, t in enumerate(tasks):
-        idx = np.asarray(sorted(near[i]), dtype=np.intp)
-        if idx.size == 0:
-            out.append({})
-            continue
-        d = haversine_matrix(t_xy[i : i + 1], h_xy[idx])[0]
-        keep = masks.row(t, d, idx)
-        out.append(_row(t, helpers, idx[keep], d[keep], weights))
-    return out
-
-
-def _prepare(tasks: Sequence[Task], helpers: Sequence[HelperCandidate], weights: Weights):
+def _prepare(tasks: Sequence[Task], helpers: Sequence[HelperCandidate], weights: Weights) -> _Problem:
+    t0 = time.perf_counter()
     tasks, helpers = list(tasks), list(helpers)
     _unique_ids(tasks, "task")
     _unique_ids(helpers, "helper")
-    cands: list[dict[int, Candidate]] = []
-    if not helpers:
-        cands = [{} for _ in tasks]
-    elif len(tasks) * len(helpers) > SPATIAL_THRESHOLD:
-        cands = _spatial_candidates(tasks, helpers, weights)
-    else:
-        masks = HelperMasks(helpers)
-        for lo in range(0, len(tasks), CHUNK):
-            chunk = tasks[lo : lo + CHUNK]
-            dist = distance_matrix(chunk, helpers)
-            mask = static_mask(chunk, helpers, dist, masks)
-            for i, t in enumerate(chunk):
-                idx = np.flatnonzero(mask[i])
-                cands.append(_row(t, helpers, idx, dist[i, idx], weights))
-    minutes = [t.minutes for t in tasks]
-    week = [week_of(t.start) for t in tasks]
-    return _Problem(tasks, helpers, cands, minutes, week)
+    ta = TaskArrays.of(tasks)
+    hx = HelperIndex(helpers)
+    pairs = feasible_pairs(tasks, hx, weights, ta)
+    return _Problem(ta, hx, pairs, weights, time.perf_counter() - t0)
 
 
-def _result(
-    p: _Problem, chosen: dict[int, int], weights: Weights, method: str, stats: dict
-) -> Assignment:
-    """Build an Assignment from task index -> helper index, with the exact integer total."""
-    pairs: dict[int, int] = {}
+def _result(p: _Problem, chosen: np.ndarray, method: str, stats: dict) -> Assignment:
+    """An Assignment from task index -> pair index (−1: unassigned), with the exact total."""
+    pairs_out: dict[int, int] = {}
     cands: dict[int, Candidate] = {}
-    load: dict[int, int] = defaultdict(int)
-    total = 0
-    for ti in sorted(chosen):
-        hi = chosen[ti]
-        c = p.cands[ti][hi]
-        pairs[p.tasks[ti].id] = p.helpers[hi].id
+    step = int_cost(p.weights.load)
+    served, total = solve.key_of(p.pairs, chosen, step)
+    for ti in np.flatnonzero(chosen >= 0).tolist():
+        k = int(chosen[ti])
+        c = p.candidate(k)
+        pairs_out[p.tasks[ti].id] = p.helpers[p.pairs.h[k]].id
         cands[p.tasks[ti].id] = c
-        total += int_cost(c.cost)
-        load[hi] += 1
-    load_int = sum(load_penalty_int(n, weights) for n in load.values())
-    total += load_int
-    unassigned = tuple(t.id for ti, t in enumerate(p.tasks) if ti not in chosen)
+    unassigned = tuple(t.id for ti, t in enumerate(p.tasks) if chosen[ti] < 0)
+    load_int = total - int(p.pairs.cost[chosen[chosen >= 0]].sum())
     stats = dict(stats)
     stats.update(
-        served=len(pairs),
-        tasks=len(p.tasks),
-        helpers=len(p.helpers),
-        feasible_pairs=sum(len(r) for r in p.cands),
+        served=served, tasks=len(p.tasks), helpers=len(p.helpers), feasible_pairs=len(p.pairs),
         distance_km=round(sum(c.distance_km for c in cands.values()), 3),
         load_penalty=load_int / COST_SCALE,
     )
-    return Assignment(pairs, cands, unassigned, total / COST_SCALE, method, stats)
+    return Assignment(pairs_out, cands, unassigned, total / COST_SCALE, method, stats)
 
 
 def _key(a: Assignment) -> tuple[int, float]:
@@ -218,32 +210,6 @@ def _key(a: Assignment) -> tuple[int, float]:
 
 
 # -------------------------------------------------------------------------------------- greedy
-def _greedy(p: _Problem) -> dict[int, int]:
-    order = sorted(
-        range(len(p.tasks)),
-        key=lambda i: (p.tasks[i].created_at or p.tasks[i].start, p.tasks[i].id),
-    )
-    booked: dict[int, list[int]] = defaultdict(list)  # helper index -> task indices
-    used: dict[tuple[int, tuple[int, int]], int] = defaultdict(int)  # (helper, week) -> minutes
-    chosen: dict[int, int] = {}
-    for ti in order:
-        t = p.tasks[ti]
-        for hi in sorted(p.cands[ti], key=lambda j: p.helpers[j].id):
-            h = p.helpers[hi]
-            if used[hi, p.week[ti]] + p.minutes[ti] > p.remaining_minutes(hi):
-                continue
-            if any(
-                conflict(t.start, t.end, t.place, o.start, o.end, o.place, h.travel_mode)
-                for o in (p.tasks[k] for k in booked[hi])
-            ):
-                continue
-            chosen[ti] = hi
-            booked[hi].append(ti)
-            used[hi, p.week[ti]] += p.minutes[ti]
-            break
-    return chosen
-
-
 def assign_greedy(
     tasks: Sequence[Task],
     helpers: Sequence[HelperCandidate],
@@ -252,106 +218,84 @@ def assign_greedy(
     """First-come baseline: tasks by created_at, each to the lowest-id feasible helper."""
     t0 = time.perf_counter()
     p = _prepare(tasks, helpers, weights)
-    chosen = _greedy(p)
-    return _result(p, chosen, weights, "greedy", {"seconds": time.perf_counter() - t0})
+    chosen = solve.greedy(p.ta, p.hx, p.pairs)
+    return _result(p, chosen, "greedy", {"seconds": time.perf_counter() - t0,
+                                         "prepare_seconds": round(p.seconds, 4)})
 
 
 # --------------------------------------------------------------------------------------- batch
-def _clique_cover(cm: np.ndarray) -> list[list[int]]:
-    """Cover every edge of a conflict graph by cliques (greedy), each becoming one AtMostOne.
+@dataclass
+class Bound:
+    """What no assignment of this batch can beat (上界・下界).
 
-    One AtMostOne over k mutually conflicting tasks replaces k(k−1)/2 pairwise clauses and
-    gives CP-SAT a much tighter linear relaxation. Cliques are grown from each uncovered edge
-    by adding the common neighbour that covers the most still-uncovered edges.
+    `served_ub`: an upper bound on people served; `cost_lb`: a lower bound on the total cost
+    (km-equivalents) of any assignment serving as many as the solution in each component;
+    `optimal`: the solution is proven to be the lexicographic optimum.
     """
-    uncovered = np.triu(cm, 1).copy()
-    cliques: list[list[int]] = []
-    while True:
-        rows, cols = np.nonzero(uncovered)
-        if rows.size == 0:
-            return cliques
-        clique = [int(rows[0]), int(cols[0])]
-        common = cm[clique[0]] & cm[clique[1]]
-        while common.any():
-            cand = np.flatnonzero(common)
-            unc = uncovered | uncovered.T
-            gain = unc[np.ix_(cand, clique)].sum(axis=1)
-            k = int(cand[int(np.argmax(gain))])
-            clique.append(k)
-            common &= cm[k]
-        idx = np.array(clique)
-        uncovered[np.ix_(idx, idx)] = False
-        cliques.append(sorted(clique))
+
+    served_ub: int
+    cost_lb: float | None
+    optimal: bool
+    seconds: float = 0.0
+    source: str = ""
+
+    def gaps(self, served: int, cost: float) -> tuple[float, float | None]:
+        """(served gap %, cost gap %) of a solution against this bound."""
+        sg = 0.0 if self.served_ub <= 0 else max(0.0, 100.0 * (self.served_ub - served) / self.served_ub)
+        if self.cost_lb is None:
+            return sg, None
+        if self.optimal or cost <= self.cost_lb + 0.0005:
+            return sg, 0.0
+        if self.cost_lb <= 0:
+            return sg, None
+        return sg, 100.0 * (cost - self.cost_lb) / self.cost_lb
+
+
+def gap_percent(stats: dict) -> float | None:
+    """The one figure shown: 0.0 when proven optimal, else the larger gap rounded up to 0.1 %."""
+    if stats.get("optimal"):
+        return 0.0
+    sg, cg = stats.get("gap_served_percent"), stats.get("gap_cost_percent")
+    if sg is None:
+        return None
+    g = max(sg, cg if cg is not None else 0.0)
+    if cg is None and sg == 0.0:
+        return None
+    return math.ceil(g * 10 - 1e-9) / 10
 
 
 @dataclass
-class _Model:
-    model: object
-    x: dict
-    load_vars: list
-    served: object
-    cost: object
-    conflicts: int
-    cliques: int
-    big: int
+class _Part:
+    """A set of components solved together (exact: one CP-SAT each; large: LP + LNS)."""
+
+    pairs: Pairs
+    mask: np.ndarray  # which of the problem's pairs
+    st: Structure
+    comps: list[np.ndarray] = field(default_factory=list)  # local pair indices per component
 
 
-def _build_model(p: _Problem, weights: Weights) -> _Model:
-    """The CP-SAT model: one Boolean per feasible pair plus conflict, cap and load constraints."""
-    from ortools.sat.python import cp_model
+def _subpairs(pairs: Pairs, mask: np.ndarray) -> Pairs:
+    return Pairs(pairs.t[mask], pairs.h[mask], pairs.dist[mask], pairs.cost[mask])
 
-    model = cp_model.CpModel()
-    x: dict[tuple[int, int], cp_model.IntVar] = {}
-    for ti, row in enumerate(p.cands):
-        for hi in row:
-            x[ti, hi] = model.NewBoolVar(f"x{ti}_{hi}")
-        if len(row) > 1:
-            model.AddAtMostOne(x[ti, hi] for hi in row)
 
-    n_conflicts = n_cliques = 0
-    load_vars: list[tuple[int, list]] = []
-    load_terms: list[tuple[cp_model.IntVar, int]] = []
-    for hi, tis in sorted(p.helper_tasks().items()):
-        h = p.helpers[hi]
-        if len(tis) >= 2:
-            sub = [p.tasks[ti] for ti in tis]
-            cm = conflict_matrix(sub, h.travel_mode)
-            n_conflicts += int(np.triu(cm, 1).sum())
-            for clique in _clique_cover(cm):
-                model.AddAtMostOne(x[tis[g], hi] for g in clique)
-                n_cliques += 1
-            # In-batch fairness: k-th task of this helper costs load·(k−1) extra.
-            step = int_cost(weights.load)
-            if step > 0:
-                ys = [model.NewBoolVar(f"y{hi}_{k}") for k in range(2, len(tis) + 1)]
-                load_vars.append((hi, ys))
-                model.Add(sum(x[ti, hi] for ti in tis) <= 1 + sum(ys))
-                load_terms.extend((y, step * (k - 1)) for k, y in enumerate(ys, start=2))
-        # Weekly hours cap across the batch (per ISO week of the tasks).
-        by_week: dict[tuple[int, int], list[int]] = defaultdict(list)
-        for ti in tis:
-            by_week[p.week[ti]].append(ti)
-        cap = p.remaining_minutes(hi)
-        for wk_tis in by_week.values():
-            if sum(p.minutes[ti] for ti in wk_tis) > cap:
-                model.Add(sum(p.minutes[ti] * x[ti, hi] for ti in wk_tis) <= cap)
+def _components(p: _Problem) -> np.ndarray:
+    """Connected component of each pair (tasks and helpers linked by feasible pairs)."""
+    from scipy import sparse
+    from scipy.sparse.csgraph import connected_components
 
-    served_expr = sum(x.values())
-    cost_expr = sum(int_cost(p.cands[ti][hi].cost) * v for (ti, hi), v in x.items()) + sum(
-        c * y for y, c in load_terms
-    )
-
-    # BIG > max cost(A) − cost(B) over any two assignments: 2·Σ_t max_h |c_th| + max load.
-    big = 2 * sum(max(abs(int_cost(c.cost)) for c in row.values()) for row in p.cands if row)
-    big += sum(c for _, c in load_terms) + 1
-    return _Model(model, x, load_vars, served_expr, cost_expr, n_conflicts, n_cliques, big)
+    nt, nh = len(p.tasks), len(p.helpers)
+    if len(p.pairs) == 0:
+        return np.zeros(0, dtype=np.int64)
+    g = sparse.coo_matrix((np.ones(len(p.pairs)), (p.pairs.t, nt + p.pairs.h)), shape=(nt + nh, nt + nh))
+    _, labels = connected_components(g, directed=False)
+    return labels[p.pairs.t]
 
 
 def assign_batch(
     tasks: Sequence[Task],
     helpers: Sequence[HelperCandidate],
     weights: Weights = Weights(),  # noqa: B008
-    time_limit_s: float = 10.0,
+    time_limit_s: float = 60.0,
     *,
     num_workers: int = 1,
     random_seed: int = 0,
@@ -360,128 +304,474 @@ def assign_batch(
     deterministic: bool = True,
     strategy: str = "auto",
 ) -> Assignment:
-    """Optimal batch assignment with CP-SAT (lexicographic: served, then cost).
+    """Lexicographic batch assignment (served, then cost) within `time_limit_s` wall clock.
 
-    Deterministic for fixed inputs: one worker (or `num_workers` with `random_seed`),
-    variables built in input order, and — with `deterministic=True` — `time_limit_s` counted
-    in CP-SAT's deterministic time (≈ seconds on an idle core; a wall-clock guard of twice the
-    limit stops a starved process). With `deterministic=False` the limit is wall-clock.
-    The greedy solution is computed too; it is the search hint and the safety net: the result
-    is never lexicographically worse than greedy (if the solver finds nothing better in time,
-    the greedy assignment is returned with method "batch:greedy-fallback").
-    `max_candidates_per_task` keeps only the cheapest K helpers per task (plus greedy's pick)
-    to shrink very large models.
+    The whole call — preparation, model building, solving, bound — stays within the limit
+    (plus the time of one last LP solve that is started only when it is expected to fit).
+    The result is never lexicographically worse than greedy; `method` says what produced it:
+    "batch:cp-sat" (every component solved exactly), "batch:cp-sat+construct+lp+lns", … or
+    "batch:greedy" when nothing better was found (then `stats["fallback"]` is true).
+    `stats` carries the bound: "bound_served", "bound_cost", "gap_served_percent",
+    "gap_cost_percent", "gap_percent" and "optimal".
+
+    `strategy`: "auto" (exact up to EXACT_VARS pair variables per component, LP + LNS above),
+    "exact" (CP-SAT on every component whatever its size; "weighted"/"phases" are the old
+    names of that) or "lns" (LP rounding + LNS on every component, no exactness).
+    CP-SAT uses deterministic time (`deterministic=True`), so small instances give the same
+    answer on every run; the LNS stops at the wall-clock limit, so large ones may differ.
     """
-    from ortools.sat.python import cp_model
-
-    if strategy not in ("auto", "weighted", "phases"):
+    if strategy not in STRATEGIES:
         raise ValueError(f"unknown strategy {strategy!r}")
+    if strategy in ("weighted", "phases"):
+        strategy = "exact"
     t0 = time.perf_counter()
+    deadline = t0 + float(time_limit_s)
     weights = weights or Weights()
+    step = int_cost(weights.load)
     p = _prepare(tasks, helpers, weights)
-    greedy_chosen = _greedy(p)
-    greedy = _result(p, greedy_chosen, weights, "greedy", {})
-
-    all_pairs = sum(len(r) for r in p.cands)
-    if max_candidates_per_task is not None:
-        for ti, row in enumerate(p.cands):
-            keep = sorted(row, key=lambda hi: (row[hi].cost, p.helpers[hi].id))
-            keep = set(keep[:max_candidates_per_task])
-            if ti in greedy_chosen:
-                keep.add(greedy_chosen[ti])
-            p.cands[ti] = {hi: c for hi, c in row.items() if hi in keep}
-
+    g_chosen = solve.greedy(p.ta, p.hx, p.pairs)
+    all_pairs = len(p.pairs)
+    if max_candidates_per_task is not None and all_pairs:
+        rank_in_task = np.zeros(all_pairs, dtype=np.int64)
+        order = np.lexsort((p.hx.ids[p.pairs.h], p.pairs.cost, p.pairs.t))
+        lo, _hi = solve.task_ranges(p.pairs, len(p.tasks))
+        rank_in_task[order] = np.arange(all_pairs) - lo[p.pairs.t[order]]
+        keep = rank_in_task < max_candidates_per_task
+        keep[g_chosen[g_chosen >= 0]] = True
+        remap = np.cumsum(keep) - 1
+        p.pairs = _subpairs(p.pairs, keep)
+        g_chosen = np.where(g_chosen >= 0, remap[np.maximum(g_chosen, 0)], -1)
+    greedy_key = solve.key_of(p.pairs, g_chosen, step)
     prep_s = time.perf_counter() - t0
-    m = _build_model(p, weights)
-    model, x, load_vars = m.model, m.x, m.load_vars
-    served_expr, cost_expr = m.served, m.cost
-    n_conflicts, n_cliques = m.conflicts, m.cliques
+    # Kept back for building the result (one Candidate per served task) and stopping the LP.
+    reserve = 0.3 + 0.0004 * len(p.tasks)
 
-    def hint(chosen: dict[int, int]) -> None:
-        model.ClearHints()
-        for (ti, hi), v in x.items():
-            model.AddHint(v, 1 if chosen.get(ti) == hi else 0)
-        counts: dict[int, int] = defaultdict(int)
-        for hi in chosen.values():
-            counts[hi] += 1
-        for hi, ys in load_vars:
-            for k, y in enumerate(ys, start=2):
-                model.AddHint(y, 1 if counts[hi] >= k else 0)
+    comp = _components(p)
+    labels, sizes = np.unique(comp, return_counts=True)
+    small_labels = set(labels.tolist()) if strategy == "exact" else (
+        set() if strategy == "lns" else set(labels[sizes <= EXACT_VARS].tolist()))
+    small_mask = np.isin(comp, list(small_labels)) if len(p.pairs) else np.zeros(0, dtype=bool)
+    chosen = g_chosen.copy()
+    methods: set[str] = set()
+    stats: dict = {"prepare_seconds": round(prep_s, 4), "variables": len(p.pairs),
+                   "feasible_pairs_before_pruning": all_pairs, "strategy": strategy,
+                   "components": int(labels.size),
+                   "components_exact": len(small_labels), "time_limit_s": time_limit_s}
+    served_ub = 0
+    cost_lb: float | None = 0.0
+    proven = True
+    n_conflicts = n_cliques = 0
 
-    def solver_for(limit: float) -> cp_model.CpSolver:
-        limit = max(0.05, limit)
-        s = cp_model.CpSolver()
-        s.parameters.num_workers = max(1, int(num_workers))
-        s.parameters.random_seed = int(random_seed)
-        if deterministic:
-            s.parameters.max_deterministic_time = limit
-            s.parameters.max_time_in_seconds = 2 * limit
-        else:
-            s.parameters.max_time_in_seconds = limit
-        s.parameters.linearization_level = 2  # LP with cuts: proves the served bound fast
-        for k, v in (solver_params or {}).items():
-            setattr(s.parameters, k, v)
-        return s
-
-    method_name = "batch"
-    if strategy == "auto":
-        strategy = "weighted" if len(x) <= AUTO_PHASES_ABOVE else "phases"
-    stats: dict = {"prepare_seconds": round(prep_s, 4), "variables": len(x),
-                   "feasible_pairs_before_pruning": all_pairs,
-                   "conflicts": n_conflicts, "cliques": n_cliques, "strategy": strategy}
-    status_name = cp_model.CpSolver().StatusName
-    chosen: dict[int, int] | None = None
-    if x and strategy == "weighted":
-        # One solve: served weighted by BIG, which exceeds any possible difference in cost
-        # between two assignments, so the optimum is exactly the lexicographic one.
-        model.Minimize(cost_expr - m.big * served_expr)
-        hint(greedy_chosen)
-        s1 = solver_for(time_limit_s)
-        st1 = s1.Solve(model)
-        stats["phase1"] = stats["phase2"] = status_name(st1)
-        stats["big_m"] = m.big
-        if st1 in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-            chosen = {ti: hi for (ti, hi), v in x.items() if s1.BooleanValue(v)}
-        stats["optimal"] = st1 == cp_model.OPTIMAL
-    elif x:
-        # Phase 1: maximise the number of tasks served.
-        model.Maximize(served_expr)
-        hint(greedy_chosen)
-        s1 = solver_for(time_limit_s / 2)
-        st1 = s1.Solve(model)
-        stats["phase1"] = status_name(st1)
-        if st1 in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-            best = int(round(s1.ObjectiveValue()))
-            phase1 = {ti: hi for (ti, hi), v in x.items() if s1.BooleanValue(v)}
-            chosen = phase1
-            # Phase 2: keep at least that many served, minimise total cost.
-            model.Add(served_expr >= best)
-            model.Minimize(cost_expr)
-            if len(greedy_chosen) >= best and _key(greedy) < _key(
-                _result(p, phase1, weights, method_name, {})
-            ):
-                hint(greedy_chosen)
+    # Exact part: one CP-SAT model per component (greedy as the hint).
+    if small_mask.any():
+        part_pairs = _subpairs(p.pairs, small_mask)
+        local = np.full(len(p.pairs), -1, dtype=np.int64)
+        local[small_mask] = np.arange(int(small_mask.sum()))
+        st = build(p.ta, p.hx, part_pairs)
+        n_conflicts += st.conflicts
+        n_cliques += len(st.cliques)
+        cl = solve.Cliques(st, part_pairs)
+        pc = comp[small_mask]
+        order = np.argsort(pc, kind="stable")
+        cut = np.flatnonzero(np.diff(pc[order])) + 1
+        groups = np.split(order, cut)
+        total_vars = int(small_mask.sum())
+        small_idx = np.flatnonzero(small_mask)
+        # The exact part gets its share of the time: all of it when there is no large part.
+        exact_end = deadline - reserve if small_mask.all() else (
+            time.perf_counter() + (deadline - reserve - time.perf_counter())
+            * min(0.6, total_vars / max(len(p.pairs), 1) + 0.1))
+        statuses: dict[str, int] = {}
+        done_vars = 0
+        for grp in groups:
+            helpers_c = sorted(set(part_pairs.h[grp].tolist()))
+            tasks_c = np.unique(part_pairs.t[grp])
+            allowed = np.zeros(len(p.tasks), dtype=bool)
+            allowed[tasks_c] = True
+            hint = {int(ti): int(local[g_chosen[ti]]) for ti in tasks_c.tolist() if g_chosen[ti] >= 0}
+            left = exact_end - time.perf_counter()
+            share = max(0.05, left * grp.size / max(total_vars - done_vars, 1))
+            done_vars += grp.size
+            res = solve.cpsat(p.ta, part_pairs, cl, helpers_c, allowed, step, hint, share,
+                              num_workers=num_workers, random_seed=random_seed,
+                              deterministic=deterministic, solver_params=solver_params,
+                              wall_limit=max(0.05, min(share * 2, exact_end - time.perf_counter())))
+            statuses[res.status] = statuses.get(res.status, 0) + 1
+            new = np.full(tasks_c.size, -1, dtype=np.int64)
+            pos = {int(ti): j for j, ti in enumerate(tasks_c.tolist())}
+            for ti, k in res.chosen.items():
+                new[pos[ti]] = small_idx[k]
+            sub_new = solve.key_of(p.pairs, new, step)
+            sub_old = solve.key_of(p.pairs, chosen[tasks_c], step)
+            if not solve.better(sub_old, sub_new):
+                chosen[tasks_c] = new
+            if res.optimal:
+                served_ub += sub_new[0]
+                if cost_lb is not None:
+                    cost_lb += sub_new[1]
             else:
-                hint(phase1)
-            if deterministic:
-                used = s1.ResponseProto().deterministic_time
-            else:
-                used = time.perf_counter() - t0 - prep_s
-            s2 = solver_for(max(time_limit_s - used, time_limit_s / 4))
-            st2 = s2.Solve(model)
-            stats["phase2"] = status_name(st2)
-            if st2 in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-                chosen = {ti: hi for (ti, hi), v in x.items() if s2.BooleanValue(v)}
-            stats["optimal"] = st1 == cp_model.OPTIMAL and st2 == cp_model.OPTIMAL
-    else:
-        chosen = {}
-        stats["optimal"] = True
+                proven = False
+                served_ub += int(tasks_c.size)
+                cost_lb = None
+        methods.add("cp-sat")
+        stats["exact_status"] = statuses
+        total = len(groups)
+        stats["phase1"] = stats["phase2"] = "OPTIMAL" if statuses.get("OPTIMAL", 0) == total else (
+            "FEASIBLE" if statuses else "UNKNOWN")
 
-    result = None
-    if chosen is not None:
-        result = _result(p, chosen, weights, method_name, stats)
-    if result is None or _key(greedy) < _key(result):
+    # Large part: the best construction, LNS until the deadline; LP bound in a worker process.
+    large_mask = ~small_mask
+    lp_info: dict = {}
+    if large_mask.any():
+        proven = False
+        part_pairs = _subpairs(p.pairs, large_mask)
+        global_idx = np.flatnonzero(large_mask)
+        local = np.full(len(p.pairs), -1, dtype=np.int64)
+        local[large_mask] = np.arange(global_idx.size)
+        st = build(p.ta, p.hx, part_pairs)
+        n_conflicts += st.conflicts
+        n_cliques += len(st.cliques)
+        tasks_l = np.unique(part_pairs.t)
+        in_large = np.zeros(len(p.tasks), dtype=bool)
+        in_large[tasks_l] = True
+        cur = np.where(in_large & (chosen >= 0), local[np.maximum(chosen, 0)], -1)
+        cur_key = solve.key_of(part_pairs, cur, step)
+        # The LP starts first, in its worker process, so that its cost phase can arrive in
+        # time at city scale; it reads the served count the search reaches as it goes.
+        lp = _LPJob.start(st, part_pairs, len(p.tasks), step, cur_key[0],
+                          max(0.5, deadline - reserve - time.perf_counter()))
+        for rule in ("finish", "scarce"):
+            if time.perf_counter() > deadline - reserve - 1.0:
+                break
+            c = np.where(in_large, solve.constructive(p.ta, p.hx, part_pairs, rule), -1)
+            k = solve.key_of(part_pairs, c, step)
+            lp_info[f"{rule}_served"] = k[0]
+            if solve.better(k, cur_key):
+                cur, cur_key = c, k
+                methods.add("construct")
+        cl = solve.Cliques(st, part_pairs)
+
+        def near(served: int, key) -> bool:  # within 1 % (at least 3) of the served count
+            return served >= key[0] - max(3, key[0] // 100)
+
+        def repair(plan, plan_key, key, what: str):
+            """A plan that serves a few fewer than `key` but costs much less: let a short LNS
+            pass over its unserved requests (≤ 30 % of the time left) close the gap.
+            Returns the plan, its key and whether the pass improved it."""
+            if solve.better(plan_key, key) or not near(plan_key[0], key):
+                return plan, plan_key, False
+            left = deadline - reserve - time.perf_counter()
+            rep = _lns(p, part_pairs, st, cl, plan, step, time.perf_counter() + 0.3 * left,
+                       random_seed, deterministic, free_only=True)
+            lp_info[f"{what}_repair_rounds"] = lp_info.get(f"{what}_repair_rounds", 0) + rep["lns_rounds"]
+            lp_info[f"{what}_repaired_served"] = max(plan_key[0], rep["key"][0])
+            if solve.better(rep["key"], plan_key):
+                return rep["chosen"], rep["key"], True
+            return plan, plan_key, False
+
+        # One request per helper, at minimum cost: where helpers outnumber requests it serves
+        # nearly as many as the optimum, far cheaper; repaired before it is compared.
+        if near(np.unique(part_pairs.h).size, cur_key) and time.perf_counter() < deadline - reserve - 2.0:
+            m = np.where(in_large, solve.one_each(p.ta, p.hx, part_pairs), -1)
+            mk = solve.key_of(part_pairs, m, step)
+            lp_info["one_each_served"] = mk[0]
+            m, mk, _ = repair(m, mk, cur_key, "one_each")
+            if solve.better(mk, cur_key):
+                cur, cur_key = m, mk
+                methods.add("matching")
+        lp.served_now.value = cur_key[0]
+        flow_ub = solve.flow_bound(st, part_pairs, len(p.tasks))
+        lp_info["flow_bound"] = flow_ub
+
+        def on_lp(kind, x, plan, key):
+            """An LP solution arrived: round it; a cost LP's rounding serves almost as many
+            at a lower cost, so let a short LNS pass over its unserved requests repair it.
+            Returns (plan, key) when that beats the search's current plan."""
+            r = np.where(in_large, solve.lp_round(p.ta, p.hx, part_pairs, x), -1)
+            rk = solve.key_of(part_pairs, r, step)
+            lp_info[f"lp_round_{kind}_served"] = rk[0]
+            repaired = False
+            if kind == "cost":
+                r, rk, repaired = repair(r, rk, key, "lp_round_cost")
+            if solve.better(rk, key):
+                methods.add("lp")
+                if repaired:
+                    methods.add("lns")
+                return r, rk
+            return None
+
+        lns = _lns(p, part_pairs, st, cl, cur, step, deadline - reserve, random_seed, deterministic,
+                   lp=lp, on_lp=on_lp)
+        if solve.better(lns["key"], cur_key):
+            cur, cur_key = lns["chosen"], lns["key"]
+            if lns["lns_improved"]:
+                methods.add("lns")
+        lp_info.update({k: v for k, v in lns.items() if k not in ("chosen", "key")})
+        lp.finish(deadline - reserve - time.perf_counter())
+        lp_info.update(lp.info)
+        ub = min(flow_ub, lp.served_ub) if lp.served_ub is not None else flow_ub
+        served_ub += ub
+        # The larger of the LP's tangent bound and the min-cost-flow bound, at the final count.
+        found = [(v, name) for v, name in (
+            (lp.cost_lb(cur_key[0]), "lp"),
+            (solve.flow_cost_bound(st, part_pairs, len(p.tasks), step, cur_key[0]), "flow"),
+        ) if v is not None]
+        lb, stats["bound_cost_source"] = max(found) if found else (None, None)
+        cost_lb = None if (lb is None or cost_lb is None) else cost_lb + lb
+        chosen = np.where(in_large, np.where(cur >= 0, global_idx[np.maximum(cur, 0)], -1), chosen)
+        stats["bound_source"] = "lp" if lp.served_ub is not None else "flow"
+
+    stats.update(lp_info)
+    stats["conflicts"], stats["cliques"] = n_conflicts, n_cliques
+    final_key = solve.key_of(p.pairs, chosen, step)
+    fallback = not solve.better(final_key, greedy_key) and final_key != greedy_key
+    if fallback:  # cannot happen (every step keeps the better), but never silently
+        chosen, final_key = g_chosen, greedy_key
+    if final_key == greedy_key and not methods - {"cp-sat"} and not small_mask.any() and len(p.pairs):
+        method = "batch:greedy"
         stats["fallback"] = True
-        result = _result(p, greedy_chosen, weights, "batch:greedy-fallback", stats)
+    elif not methods:
+        method = "batch:cp-sat" if small_mask.all() else "batch:greedy"
+        stats["fallback"] = method == "batch:greedy"
+    else:
+        method = "batch:" + "+".join(
+            m for m in ("cp-sat", "construct", "matching", "lp", "lns") if m in methods)
+    optimal = proven and not large_mask.any()
+    bound = Bound(served_ub, None if cost_lb is None else cost_lb / COST_SCALE, optimal)
+    sg, cg = bound.gaps(final_key[0], final_key[1] / COST_SCALE)
+    stats.update(optimal=optimal, bound_served=served_ub,
+                 bound_cost=None if bound.cost_lb is None else round(bound.cost_lb, 3),
+                 gap_served_percent=round(sg, 4), gap_cost_percent=None if cg is None else round(cg, 4),
+                 greedy_served=greedy_key[0], greedy_cost=greedy_key[1] / COST_SCALE)
+    stats["gap_percent"] = gap_percent(stats)
+    result = _result(p, chosen, method, stats)
     result.stats["seconds"] = round(time.perf_counter() - t0, 4)
     return result
+
+
+def _lns(p: _Problem, pairs: Pairs, st: Structure, cl: solve.Cliques, cur: np.ndarray, step: int,
+         deadline: float, seed: int, deterministic: bool, lp=None, on_lp=None,
+         free_only: bool = False) -> dict:
+    """Large-neighbourhood search: re-optimise exactly the helpers around one task at a time.
+
+    A neighbourhood is grown breadth-first from a seed task: the helpers who could take it,
+    the tasks those helpers hold, the helpers who could take those, … until LNS_VARS pair
+    variables. Inside, every task that is free or held by a neighbourhood helper is open;
+    CP-SAT finds the lexicographic optimum there (the current plan is the hint), so the plan
+    never gets worse. Seeds: unserved tasks first, then served tasks by falling cost
+    (`free_only`: one pass over the unserved tasks only — the repair of an LP rounding).
+    `on_lp(kind, x, plan, key)` is called with each LP solution as it arrives and may return
+    a better (plan, key).
+    """
+    cur = cur.copy()
+    key = solve.key_of(pairs, cur, step)
+    n_tasks = len(p.tasks)
+    lo, hi = solve.task_ranges(pairs, n_tasks)
+    has = hi > lo
+    helper_of_task = np.where(cur >= 0, pairs.h[np.maximum(cur, 0)], -1)
+    tasks_of_helper: dict[int, set[int]] = {}
+    for ti in np.flatnonzero(cur >= 0).tolist():
+        tasks_of_helper.setdefault(int(helper_of_task[ti]), set()).add(ti)
+    rounds = improved = 0
+    status_counts: dict[str, int] = {}
+    visited = np.zeros(n_tasks, dtype=bool)
+    rng = np.random.default_rng(seed)
+
+    def seeds():
+        free = np.flatnonzero(has & (cur < 0))
+        rng.shuffle(free)
+        yield from free.tolist()
+        if free_only:
+            return
+        served = np.flatnonzero(cur >= 0)
+        yield from served[np.argsort(-pairs.cost[cur[served]], kind="stable")].tolist()
+
+    limit = LNS_VARS
+    out_of_time = False
+    passes = 0
+    while not out_of_time:
+        passes += 1
+        improved_before = improved
+        capped = False  # some neighbourhood of the pass stopped at the size limit
+        for s in seeds():
+            if time.perf_counter() > deadline:
+                out_of_time = True
+                break
+            if lp is not None:
+                lp.served_now.value = key[0]
+                for kind, x in lp.poll():
+                    got = on_lp(kind, x, cur, key) if on_lp is not None else None
+                    if got is not None and solve.better(got[1], key):
+                        cur, key = got
+                        helper_of_task = np.where(cur >= 0, pairs.h[np.maximum(cur, 0)], -1)
+                        tasks_of_helper = {}
+                        for ti in np.flatnonzero(cur >= 0).tolist():
+                            tasks_of_helper.setdefault(int(helper_of_task[ti]), set()).add(ti)
+                        visited[:] = False
+                        lp.served_now.value = key[0]
+            if visited[s]:
+                continue
+            # Grow the neighbourhood.
+            helpers: list[int] = []
+            hset: set[int] = set()
+            queue = [s]
+            seen_t = {s}
+            size = 0
+            while queue and size < limit:
+                ti = queue.pop(0)
+                ks = np.arange(lo[ti], hi[ti])
+                for h in pairs.h[ks[np.argsort(pairs.cost[ks], kind="stable")]].tolist():
+                    if h in hset:
+                        continue
+                    n_h = st.helper_pairs[h].size
+                    if size + n_h > limit and helpers:
+                        capped = True
+                        continue
+                    hset.add(h)
+                    helpers.append(h)
+                    size += n_h
+                    for o in tasks_of_helper.get(h, ()):
+                        if o not in seen_t:
+                            seen_t.add(o)
+                            queue.append(o)
+            capped = capped or bool(queue)
+            allowed = (cur < 0) | np.isin(helper_of_task, helpers)
+            allowed &= has
+            sub_tasks = np.zeros(n_tasks, dtype=bool)
+            for h in helpers:
+                sub_tasks[pairs.t[st.helper_pairs[h]]] = True
+            allowed &= sub_tasks
+            hint = {ti: int(cur[ti]) for ti in np.flatnonzero(allowed & (cur >= 0)).tolist()}
+            left = deadline - time.perf_counter()
+            if left < 0.2:
+                out_of_time = True
+                break
+            res = solve.cpsat(p.ta, pairs, cl, helpers, allowed, step, hint, min(LNS_SECONDS, left),
+                              random_seed=seed, deterministic=deterministic, wall_limit=left)
+            rounds += 1
+            status_counts[res.status] = status_counts.get(res.status, 0) + 1
+            cand = cur.copy()
+            cand[allowed] = -1
+            for ti, k in res.chosen.items():
+                cand[ti] = k
+            new_key = solve.key_of(pairs, cand, step)
+            visited[s] = True
+            if solve.better(new_key, key):
+                improved += 1
+                for ti in np.flatnonzero(allowed).tolist():
+                    old = helper_of_task[ti]
+                    if old >= 0:
+                        tasks_of_helper.get(int(old), set()).discard(ti)
+                cur, key = cand, new_key
+                helper_of_task = np.where(cur >= 0, pairs.h[np.maximum(cur, 0)], -1)
+                for ti in np.flatnonzero(allowed & (cur >= 0)).tolist():
+                    tasks_of_helper.setdefault(int(helper_of_task[ti]), set()).add(ti)
+                # Tasks now held by these helpers are worth another look later.
+                visited[np.flatnonzero(allowed)] = False
+                visited[s] = True
+            else:
+                visited[np.flatnonzero(allowed & (cur >= 0))] = True
+        if out_of_time or free_only or time.perf_counter() > deadline:
+            break
+        # A whole pass without a gain: the plan is a local optimum for neighbourhoods of this
+        # size. Look again with neighbourhoods twice as large (up to LNS_MAX_VARS).
+        if improved == improved_before:
+            if limit >= LNS_MAX_VARS or not capped:  # larger would not change anything
+                break
+            limit = min(2 * limit, LNS_MAX_VARS)
+        visited[:] = False
+    return {"chosen": cur, "key": key, "lns_rounds": rounds, "lns_improved": improved,
+            "lns_passes": passes, "lns_neighbourhood_vars": limit, "lns_status": status_counts}
+
+
+class _LPJob:
+    """The LP bound computed in a worker process while the search runs in this one."""
+
+    def __init__(self):
+        self.proc = self.conn = None
+        self.served_now = None
+        self.served_ub: int | None = None
+        self.tangents: list[tuple[float, int, float | None]] = []  # (f(at), at, slope)
+        self.info: dict = {}
+        self._xs: list[tuple[str, np.ndarray]] = []  # fractional solutions not yet taken
+
+    @classmethod
+    def start(cls, st, pairs, n_tasks, step, served, time_limit) -> _LPJob:
+        import multiprocessing as mp
+
+        job = cls()
+        try:
+            ctx = mp.get_context("fork")
+        except ValueError:  # pragma: no cover (no fork: solve the LP in the search's time)
+            ctx = mp.get_context()
+        job.served_now = ctx.Value("q", int(served), lock=False)
+        parent, child = ctx.Pipe(duplex=False)
+        job.conn = parent
+        job.proc = ctx.Process(target=solve.lp_worker, daemon=True,
+                               args=(child, st, pairs, n_tasks, step, job.served_now, time_limit))
+        job.proc.start()
+        child.close()
+        return job
+
+    def _read(self, timeout: float = 0.0) -> None:
+        while self.conn is not None and self.conn.poll(max(0.0, timeout)):
+            try:
+                msg = self.conn.recv()
+            except EOFError:
+                self.conn = None
+                return
+            if msg[0] == "served":
+                _, self.served_ub, val, x, sec = msg
+                self._xs.append(("served", x))
+                self.info.update(lp_served=round(val, 3), lp_served_seconds=round(sec, 2))
+            elif msg[0] == "cost":
+                _, lb, at, slope, x, sec = msg
+                self.tangents.append((lb, at, slope))
+                self._xs.append(("cost", x))
+                self.info.update(lp_cost_seconds=round(sec, 2), lp_cost_at_served=at,
+                                 lp_cost_solves=len(self.tangents))
+            elif msg[0] == "done":
+                self.conn = None
+                return
+            else:
+                self.info["lp_status"] = f"failed: {msg[1]}"
+                self.conn = None
+                return
+            timeout = 0.0
+
+    def poll(self) -> list[tuple[str, np.ndarray]]:
+        """The LP's fractional solutions that arrived since the last call: ("served"|"cost", x)."""
+        self._read()
+        out, self._xs = self._xs, []
+        return out
+
+    def cost_lb(self, served: int) -> float | None:
+        """The best LP lower bound on the cost of serving `served` (None before any cost LP).
+
+        Each cost LP at `at` gives its optimum f(at) and the marginal cost `slope`; f is
+        convex in the number served, so f(at) + slope·(served − at) bounds f(served) from below
+        (f(at) comes stepped down by the solver's tolerance; the slope's part is stepped down
+        here). Without a slope only served ≥ at is covered (f does not decrease).
+        """
+        best = None
+        for lb, at, slope in self.tangents:
+            if slope is None:
+                val = lb if served >= at else None
+            else:
+                d = served - at
+                val = lb + slope * d - 1e-6 * abs(slope * d)
+            if val is not None and (best is None or val > best):
+                best = val
+        return best
+
+    def finish(self, wait: float) -> None:
+        """Take what has arrived (waiting at most `wait` s), then stop the worker."""
+        end = time.perf_counter() + max(0.0, wait)
+        while self.conn is not None and time.perf_counter() < end:
+            self._read(min(0.1, max(0.0, end - time.perf_counter())))
+        self.info.setdefault("lp_status", "done" if self.tangents else (
+            "served bound only" if self.served_ub is not None else "no result in time"))
+        if self.proc is not None:
+            if self.proc.is_alive():
+                self.proc.kill()
+            self.proc.join(1.0)

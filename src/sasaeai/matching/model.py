@@ -185,7 +185,7 @@ class Assignment:
     candidates: dict[int, Candidate]  # task_id -> the chosen candidate
     unassigned: tuple[int, ...]
     total_cost: float  # sum of candidate costs + in-batch load penalties
-    method: str  # "batch" | "greedy" | "batch:greedy-fallback"
+    method: str  # "greedy", or "batch:" + parts of cp-sat/construct/lp/lns, or "batch:greedy"
     stats: dict[str, Any] = field(default_factory=dict)
 
     @property

@@ -19,6 +19,7 @@ GRAPH: dict[str, frozenset[str]] = {
     "kangoshi": frozenset({"jun_kangoshi"}),  # 看護師
     "jun_kangoshi": frozenset(),  # 准看護師
     "care_manager": frozenset(),  # 介護支援専門員
+    "work_support_cm": frozenset({"care_manager"}),  # ワークサポートケアマネジャー (主任ケアマネジャー)
     "ninchisho_supporter": frozenset(),  # 認知症サポーター
     "futsu_menkyo": frozenset(),  # 普通自動車免許
     "first_aid": frozenset(),  # 普通救命講習
@@ -35,6 +36,7 @@ LABELS: dict[str, dict[str, str]] = {
     "kangoshi": {"ja": "看護師", "en": "Registered nurse"},
     "jun_kangoshi": {"ja": "准看護師", "en": "Assistant nurse"},
     "care_manager": {"ja": "介護支援専門員", "en": "Care manager"},
+    "work_support_cm": {"ja": "ワークサポートケアマネジャー", "en": "Work-support care manager"},
     "ninchisho_supporter": {"ja": "認知症サポーター", "en": "Dementia supporter"},
     "futsu_menkyo": {"ja": "普通自動車免許", "en": "Driving licence"},
     "first_aid": {"ja": "普通救命講習", "en": "First-aid course"},

@@ -18,10 +18,11 @@ from __future__ import annotations
 import dataclasses
 from dataclasses import dataclass, field
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
-from django.utils.translation import get_language
+from django.utils.translation import get_language, gettext_lazy, pgettext
 from django.utils.translation import gettext as _
 
 from sasaeai.core.conflicts import retry_on_conflict
@@ -51,6 +52,47 @@ _ENGINE_REFUSAL_MESSAGES = {
 
 
 # --- reads ------------------------------------------------------------------------------------
+
+#: The parts of a batch run's `method` (engine names) in words.
+METHOD_LABELS = {
+    "cp-sat": gettext_lazy("exact solver (CP-SAT)"),
+    "construct": gettext_lazy("serve-more construction"),
+    "matching": gettext_lazy("one request per helper at least cost"),
+    "lp": gettext_lazy("LP rounding"),
+    "lns": gettext_lazy("large-neighbourhood search"),
+    "greedy": gettext_lazy("first come, first served (nothing better found)"),
+}
+
+
+def default_time_limit() -> float:
+    """Seconds a batch run may take, preparation included (SASAEAI_MATCHING_TIME_LIMIT_S)."""
+    return float(getattr(settings, "SASAEAI_MATCHING_TIME_LIMIT_S", 60.0))
+
+
+def quality(run: MatchingRun) -> dict:
+    """How good the proposal is, in words: the method and the gap to the optimum.
+
+    「最適解」 when proven optimal, 「最適解との差 0.4 % 以内」 with a bound, otherwise that no
+    bound was computed. Also the figures (bound on served, on cost) for the API."""
+    stats = run.stats or {}
+    method = run.method or ""
+    parts = method.split(":", 1)[1].split("+") if method.startswith("batch:") else [method] if method else []
+    label = "・".join(str(METHOD_LABELS.get(p, p)) for p in parts if p) if (get_language() or "ja").startswith("ja") \
+        else " + ".join(str(METHOD_LABELS.get(p, p)) for p in parts if p)
+    gap = stats.get("gap_percent")
+    optimal = bool(stats.get("optimal"))
+    if optimal or gap == 0.0:
+        text = pgettext("matching quality", "Optimal")
+    elif gap is not None:
+        text = _("Within %(gap)s %% of the optimum") % {"gap": f"{gap:.1f}"}
+    elif not method:
+        text = ""
+    else:
+        text = pgettext("matching quality", "No bound available in the time limit")
+    return {"method": method, "method_label": label, "optimal": optimal, "gap_percent": gap,
+            "text": text, "bound_served": stats.get("bound_served"),
+            "bound_cost": stats.get("bound_cost"), "seconds": stats.get("seconds"),
+            "greedy_served": stats.get("greedy_served")}
 
 
 @dataclass
@@ -101,9 +143,9 @@ def _line_problem(line: ProposedAssignment):
 
 
 def _has_consent(req) -> bool:
-    from .integrations import has_matching_consent
+    from .services import matching_allowed
 
-    return has_matching_consent(req.recipient)
+    return matching_allowed(req)
 
 
 def line_choices(line: ProposedAssignment, *, lang: str | None = None) -> LineChoices:
@@ -158,8 +200,13 @@ def override_text(codes, lang: str | None = None) -> str:
 
 
 @transaction.atomic
-def run_batch(*, municipality, day, by, area=None, time_limit_s: float = 10.0) -> MatchingRun:
-    """Propose an assignment of the municipality's open requests of `day` (OR-Tools)."""
+def run_batch(*, municipality, day, by, area=None, time_limit_s: float | None = None) -> MatchingRun:
+    """Propose an assignment of the municipality's open requests of `day` (OR-Tools).
+
+    The engine returns within `time_limit_s` (default `default_time_limit()`) with a bound;
+    the method and the gap are kept in the run's stats (see `quality`)."""
+    if time_limit_s is None:
+        time_limit_s = default_time_limit()
     from sasaeai.matching import assign_batch
 
     from .integrations import has_matching_consent
@@ -169,7 +216,10 @@ def run_batch(*, municipality, day, by, area=None, time_limit_s: float = 10.0) -
                                  selectors.COORDINATING_ROLES):
         raise PermissionDenied(_("You cannot run matching here."))
     qs = selectors.open_requests_board(by, municipality.pk, area.pk if area else None).filter(
-        starts_at__date=day, status=RequestStatus.OPEN, starts_at__gt=timezone.now())
+        starts_at__date=day, status=RequestStatus.OPEN, starts_at__gt=timezone.now(),
+        # Spot shifts want several helpers each; batch matching assigns one helper per request,
+        # so they are offered from their own page (instant ranking), never from a batch run.
+        facility__isnull=True)
     reqs = [r for r in qs.select_related("recipient") if has_matching_consent(r.recipient)]
     skipped_consent = qs.count() - len(reqs)
     tasks = [task_for(r) for r in reqs]

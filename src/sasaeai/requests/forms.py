@@ -43,7 +43,8 @@ class RequestForm(forms.Form):
     recurrence = forms.ChoiceField(label=_("How often"), choices=Recurrence.choices, initial=Recurrence.ONCE)
     recurrence_until = forms.DateField(label=_("Repeat until (weekly only)"), required=False,
                                        widget=forms.DateInput(attrs={"type": "date"}))
-    place_kind = forms.ChoiceField(label=_("Where"), choices=PlaceKind.choices, initial=PlaceKind.HOME,
+    place_kind = forms.ChoiceField(label=_("Where"), initial=PlaceKind.HOME,
+                                   choices=[c for c in PlaceKind.choices if c[0] != PlaceKind.FACILITY],
                                    widget=forms.RadioSelect)
     meeting_point = forms.CharField(label=_("Meeting point"), max_length=200, required=False,
                                     help_text=_("For example: the main entrance of the station."))
@@ -135,3 +136,36 @@ class BatchForm(forms.Form):
         self.fields["area"].choices = [("", _("The whole municipality"))] + [(a.pk, a.name) for a in areas]
         if not self.is_bound:
             self.initial.setdefault("day", default_start()[0])
+
+
+class FacilityShiftForm(forms.Form):
+    """施設スポット支援: a short shift of non-bodily help at the facility."""
+
+    facility = forms.TypedChoiceField(label=_("Facility"), coerce=int)
+    area = forms.TypedChoiceField(label=_("Daily-life area"), coerce=int)
+    title = forms.CharField(label=_("In a few words"), max_length=120, required=False,
+                            help_text=_("For example: serving lunch, watching over, recreation."))
+    details = forms.CharField(label=_("Details"), required=False, max_length=2000,
+                              widget=forms.Textarea(attrs={"rows": 3}))
+    date = forms.DateField(label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}))
+    time = forms.TimeField(label=_("Start time"), widget=forms.TimeInput(attrs={"type": "time", "step": 900}))
+    duration_minutes = forms.TypedChoiceField(label=_("How long"), choices=DURATIONS, coerce=int, initial=120)
+    slots = forms.TypedChoiceField(label=_("Helpers wanted"), coerce=int, initial=1,
+                                   choices=[(n, str(n)) for n in range(1, 21)])
+    recurrence = forms.ChoiceField(label=_("How often"), choices=Recurrence.choices, initial=Recurrence.ONCE)
+    recurrence_until = forms.DateField(label=_("Repeat until (weekly only)"), required=False,
+                                       widget=forms.DateInput(attrs={"type": "date"}))
+    required_qualifications = forms.MultipleChoiceField(
+        label=_("Required qualifications"), choices=Qualification.choices, required=False,
+        widget=forms.CheckboxSelectMultiple)
+    payment_kind = forms.ChoiceField(label=_("Payment"), choices=PaymentKind.choices, initial=PaymentKind.FREE)
+    payment_amount = forms.IntegerField(label=_("Amount (yen or points)"), min_value=0, max_value=1_000_000,
+                                        required=False)
+
+    def __init__(self, *args, branches=(), areas=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["facility"].choices = [(b.pk, f"{b.partner.organization.name} — {b.name}") for b in branches]
+        self.fields["area"].choices = [(a.pk, a.name) for a in areas]
+        day, _time = default_start()
+        self.fields["date"].initial = day
+        self.fields["time"].initial = dt.time(13, 30)

@@ -65,6 +65,8 @@ def emergency_url(user, booking) -> str:
     from sasaeai.safety import emergency
 
     resident = booking.request.recipient
+    if resident is None:  # a care facility's spot shift: the facility's own staff are on site
+        return ""
     if booking.status not in ("booked", "in_progress") or not emergency.may_raise(user, resident, booking):
         return ""
     return reverse("safety:emergency", args=[resident.pk])
@@ -80,3 +82,10 @@ def record_rating(profile, stars: int, tags, source: str = "") -> None:
     from sasaeai.helpers.services import record_rating as record
 
     record(profile, stars, list(tags), source=source)
+
+
+def booking_completed(booking) -> None:
+    """Tell other apps (points) that a visit was completed, inside the same transaction."""
+    from .signals import booking_completed as signal
+
+    signal.send_robust(sender=type(booking), booking=booking)

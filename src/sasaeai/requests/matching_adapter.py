@@ -12,6 +12,7 @@ from collections import defaultdict
 from datetime import timedelta
 from zoneinfo import ZoneInfo
 
+from django.db.models import Q
 from django.utils import timezone
 
 from sasaeai.helpers.categories import required_qualifications
@@ -26,42 +27,55 @@ RECENT = timedelta(days=30)
 _HOLDING = (BookingStatus.BOOKED, BookingStatus.IN_PROGRESS)
 
 
-def _previous_helpers(recipient_ids) -> dict[int, tuple[int, ...]]:
+def _party(recipient_id, facility_id) -> int:
+    """The engine's `recipient_id`: a resident's id, or minus a care facility's id (spot shifts;
+    `HelpRequest.party_id`), so blocks and continuity work the same for both."""
+    return recipient_id if recipient_id is not None else -facility_id
+
+
+def _previous_helpers(requests) -> dict[int, tuple[int, ...]]:
     out: dict[int, list[int]] = defaultdict(list)
-    rows = (Booking.objects.filter(request__recipient_id__in=list(recipient_ids),
+    recipients = {r.recipient_id for r in requests if r.recipient_id is not None}
+    facilities = {r.facility_id for r in requests if r.facility_id is not None}
+    rows = (Booking.objects.filter(Q(request__recipient_id__in=list(recipients))
+                                   | Q(request__facility_id__in=list(facilities)),
                                    status=BookingStatus.COMPLETED)
-            .order_by("-starts_at").values_list("request__recipient_id", "helper_id"))
-    for recipient_id, helper_id in rows:
-        if helper_id not in out[recipient_id]:
-            out[recipient_id].append(helper_id)
+            .order_by("-starts_at").values_list("request__recipient_id", "request__facility_id", "helper_id"))
+    for recipient_id, facility_id, helper_id in rows:
+        party = _party(recipient_id, facility_id)
+        if helper_id not in out[party]:
+            out[party].append(helper_id)
     return {k: tuple(v) for k, v in out.items()}
 
 
-def _blocks_by_recipient(recipient_ids) -> dict[int, frozenset[int]]:
+def _blocks_by_party(requests) -> dict[int, frozenset[int]]:
     out: dict[int, set[int]] = defaultdict(set)
-    for recipient_id, helper_id in Block.objects.filter(recipient_id__in=list(recipient_ids)).values_list(
-            "recipient_id", "helper_id"):
-        out[recipient_id].add(helper_id)
+    recipients = {r.recipient_id for r in requests if r.recipient_id is not None}
+    facilities = {r.facility_id for r in requests if r.facility_id is not None}
+    for recipient_id, facility_id, helper_id in Block.objects.filter(
+            Q(recipient_id__in=list(recipients)) | Q(facility_id__in=list(facilities))).values_list(
+            "recipient_id", "facility_id", "helper_id"):
+        out[_party(recipient_id, facility_id)].add(helper_id)
     return {k: frozenset(v) for k, v in out.items()}
 
 
 def tasks_for(requests) -> list[Task]:
     requests = list(requests)
-    recipients = {r.recipient_id for r in requests}
-    previous = _previous_helpers(recipients)
-    blocks = _blocks_by_recipient(recipients)
+    previous = _previous_helpers(requests)
+    blocks = _blocks_by_party(requests)
     out = []
     for req in requests:
         lat, lon = req.place_point
+        party = req.party_id
         out.append(Task(
-            id=req.pk, recipient_id=req.recipient_id, category=req.category,
+            id=req.pk, recipient_id=party, category=req.category,
             start=req.starts_at, end=req.ends_at, place=Point(lat, lon),
             required_qualifications=frozenset(req.required_qualifications or ())
             | required_qualifications(req.category),
             preferred_gender=req.preferred_gender or None,
             preferred_languages=frozenset({req.preferred_language}) if req.preferred_language else frozenset(),
-            blocked_helper_ids=blocks.get(req.recipient_id, frozenset()),
-            previous_helper_ids=previous.get(req.recipient_id, ()),
+            blocked_helper_ids=blocks.get(party, frozenset()),
+            previous_helper_ids=previous.get(party, ()),
             created_at=req.created_at,
         ))
     return out
@@ -88,7 +102,8 @@ def commitments_for(helper_ids, start, end) -> dict[int, list[Commitment]]:
             slot_start__lt=end).values_list("booking_id", "slot_start"):
         slots[booking_id].add(slot_of(slot_start))
     out: dict[int, list[Commitment]] = defaultdict(list)
-    for b in Booking.objects.filter(pk__in=list(slots)).select_related("request", "request__recipient"):
+    for b in Booking.objects.filter(pk__in=list(slots)).select_related(
+            "request", "request__recipient", "request__facility__location"):
         lat, lon = b.request.place_point
         out[b.helper_id].append(Commitment(b.starts_at, b.ends_at, Point(lat, lon),
                                            slots=frozenset(slots[b.pk])))
@@ -126,8 +141,9 @@ def helpers_for(municipality_id: int, tasks: list[Task], *, profiles=None):
             status=BookingStatus.CANCELLED).values_list("helper_id", flat=True):
         recent[helper_id] += 1
     blocked: dict[int, set[int]] = defaultdict(set)
-    for recipient_id, helper_id in Block.objects.filter(helper_id__in=ids).values_list("recipient_id", "helper_id"):
-        blocked[helper_id].add(recipient_id)
+    for recipient_id, facility_id, helper_id in Block.objects.filter(helper_id__in=ids).values_list(
+            "recipient_id", "facility_id", "helper_id"):
+        blocked[helper_id].add(_party(recipient_id, facility_id))
 
     out = []
     for p in profiles:

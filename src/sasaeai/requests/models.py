@@ -73,6 +73,7 @@ class EnteredBy(models.TextChoices):
     SELF = "self", _("The resident")
     PROXY = "proxy", _("A family member or proxy")
     COORDINATOR = "coordinator", _("A coordinator")
+    FACILITY = "facility", _("The care facility's staff")
 
 
 class Recurrence(models.TextChoices):
@@ -83,6 +84,11 @@ class Recurrence(models.TextChoices):
 class PlaceKind(models.TextChoices):
     HOME = "home", _("At home")
     MEETING_POINT = "meeting_point", _("At a meeting point")
+    FACILITY = "facility", _("At the care facility")
+
+
+#: Most helpers one spot shift may ask for.
+MAX_SLOTS = 20
 
 
 class PaymentKind(models.TextChoices):
@@ -106,8 +112,14 @@ class HelpRequest(models.Model):
                                      related_name="help_requests", verbose_name=_("municipality"))
     area = models.ForeignKey("tenancy.Area", on_delete=models.PROTECT, related_name="help_requests",
                              verbose_name=_("daily-life area"))
-    recipient = models.ForeignKey("residents.Resident", on_delete=models.CASCADE,
+    #: Exactly one of `recipient` (a resident: home visits) and `facility` (a care facility's
+    #: branch: spot shifts, 施設スポット支援) is set — a database check constraint.
+    recipient = models.ForeignKey("residents.Resident", on_delete=models.CASCADE, null=True, blank=True,
                                   related_name="help_requests", verbose_name=_("recipient"))
+    facility = models.ForeignKey("partners.PartnerBranch", on_delete=models.PROTECT, null=True, blank=True,
+                                 related_name="spot_requests", verbose_name=_("care facility"))
+    #: How many helpers the request wants (a spot shift may want 2+; a home visit wants one).
+    slots = models.PositiveSmallIntegerField(_("helpers wanted"), default=1)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True,
                                    blank=True, related_name="+", verbose_name=_("entered by (user)"))
     entered_by = models.CharField(_("entered by"), max_length=12, choices=EnteredBy.choices)
@@ -167,10 +179,32 @@ class HelpRequest(models.Model):
             models.CheckConstraint(
                 condition=Q(payment_amount__gte=0), name="request_payment_non_negative",
             ),
+            models.CheckConstraint(
+                condition=(Q(recipient__isnull=False) & Q(facility__isnull=True))
+                | (Q(recipient__isnull=True) & Q(facility__isnull=False)),
+                name="request_recipient_xor_facility",
+                violation_error_message=_("A request is either for a resident or for a care facility."),
+            ),
+            models.CheckConstraint(
+                condition=Q(slots__gte=1) & Q(slots__lte=MAX_SLOTS) & (Q(facility__isnull=False) | Q(slots=1)),
+                name="request_slots_range",
+                violation_error_message=_("A home visit wants one helper; a spot shift 1 to 20."),
+            ),
         ]
 
     def __str__(self) -> str:
         return f"request #{self.pk} ({self.category})"
+
+    @property
+    def is_facility(self) -> bool:
+        """A care facility's spot shift (no resident recipient)."""
+        return self.facility_id is not None
+
+    @property
+    def party_id(self) -> int:
+        """The other side of the visit for blocks and matching: the resident's id, or the
+        negative id of the facility (so the two never collide in the engine's sets)."""
+        return self.recipient_id if self.recipient_id is not None else -self.facility_id
 
     @property
     def ends_at(self):
@@ -178,8 +212,11 @@ class HelpRequest(models.Model):
 
     @property
     def place_point(self) -> tuple[float, float]:
-        if self.place_kind == PlaceKind.MEETING_POINT and self.meeting_lat is not None:
+        if self.place_kind in (PlaceKind.MEETING_POINT, PlaceKind.FACILITY) and self.meeting_lat is not None:
             return (self.meeting_lat, self.meeting_lon)
+        if self.recipient_id is None:
+            loc = self.facility.location
+            return (loc.lat, loc.lon)
         return (self.recipient.lat, self.recipient.lon)
 
 
@@ -275,6 +312,9 @@ class Booking(models.Model):
                                  related_name="booking", verbose_name=_("offer"))
     municipality = models.ForeignKey("tenancy.Municipality", on_delete=models.CASCADE,
                                      related_name="bookings", verbose_name=_("municipality"))
+    #: Which of the request's `slots` this booking holds (1 for a home visit). Live bookings
+    #: of one request never share a seat (constraint), so N live bookings ≤ N seats.
+    seat = models.PositiveSmallIntegerField(_("place in the shift"), default=1)
     starts_at = models.DateTimeField(_("starts at"))
     ends_at = models.DateTimeField(_("ends at"))
     status = models.CharField(_("status"), max_length=12, choices=BookingStatus.choices,
@@ -296,10 +336,11 @@ class Booking(models.Model):
         indexes = [models.Index(fields=["helper", "starts_at"])]
         constraints = [
             models.UniqueConstraint(
-                fields=["request"], condition=Q(status__in=LIVE_BOOKING_STATUSES),
+                fields=["request", "seat"], condition=Q(status__in=LIVE_BOOKING_STATUSES),
                 name="one_live_booking_per_request",
                 violation_error_message=_("This request already has a helper."),
             ),
+            models.CheckConstraint(condition=Q(seat__gte=1), name="booking_seat_positive"),
             models.CheckConstraint(condition=Q(ends_at__gt=models.F("starts_at")),
                                    name="booking_ends_after_start"),
             models.CheckConstraint(
@@ -335,14 +376,18 @@ class BookingSlot(models.Model):
 
 
 class Block(models.Model):
-    """A recipient who does not want a helper again, or a helper who does not want to visit a
-    recipient again. Matching never pairs them."""
+    """A recipient (or a care facility) who does not want a helper again, or a helper who does
+    not want to visit them again. Matching never pairs them. Exactly one of `recipient` and
+    `facility` is set."""
 
     class Side(models.TextChoices):
         RECIPIENT = "recipient", _("By the recipient")
         HELPER = "helper", _("By the helper")
 
-    recipient = models.ForeignKey("residents.Resident", on_delete=models.CASCADE, related_name="+")
+    recipient = models.ForeignKey("residents.Resident", on_delete=models.CASCADE, null=True, blank=True,
+                                  related_name="+")
+    facility = models.ForeignKey("partners.PartnerBranch", on_delete=models.CASCADE, null=True, blank=True,
+                                 related_name="+")
     helper = models.ForeignKey("helpers.HelperProfile", on_delete=models.CASCADE, related_name="+")
     side = models.CharField(_("blocked by"), max_length=10, choices=Side.choices)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -350,10 +395,21 @@ class Block(models.Model):
     class Meta:
         verbose_name = _("block")
         verbose_name_plural = _("blocks")
-        constraints = [models.UniqueConstraint(fields=["recipient", "helper", "side"], name="block_once")]
+        constraints = [
+            models.UniqueConstraint(fields=["recipient", "helper", "side"], name="block_once"),
+            models.UniqueConstraint(fields=["facility", "helper", "side"], name="block_facility_once"),
+            models.CheckConstraint(
+                condition=(Q(recipient__isnull=False) & Q(facility__isnull=True))
+                | (Q(recipient__isnull=True) & Q(facility__isnull=False)),
+                name="block_recipient_xor_facility"),
+        ]
 
     def __str__(self) -> str:
         return f"block #{self.pk}"
+
+    @property
+    def party_id(self) -> int:
+        return self.recipient_id if self.recipient_id is not None else -self.facility_id
 
 
 class ReviewTag(models.TextChoices):

@@ -21,6 +21,8 @@ def items(request) -> list[dict]:
     # The same permissions the views check (requests/rules.py).
     if user.has_perm("requests.coordinate"):
         out.append({"label": _("Open requests"), "url": reverse("requests:board"), "order": 23})
+    if user.has_perm("requests.post_spot_shift"):
+        out.append({"label": _("Spot shifts"), "url": reverse("requests:facility_shifts"), "order": 25})
     if user.has_perm("requests.phone_intake"):
         out.append({"label": _("Phone intake"), "url": reverse("requests:intake"), "order": 24})
     return out

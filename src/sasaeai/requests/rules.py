@@ -26,6 +26,11 @@ def is_staff(user):
 
 
 @rules.predicate
+def is_facility_staff(user):
+    return user.is_authenticated and selectors.facility_branches(user).exists()
+
+
+@rules.predicate
 def is_recipient_side(user, req):
     return req is not None and selectors.is_recipient_side(user, req)
 
@@ -47,3 +52,6 @@ rules.add_perm("requests.view_booked_helper", (is_recipient_side | is_staff_for)
 rules.add_perm("requests.coordinate", is_coordinating)
 #: 電話受付: staff enter a request for a resident they cover.
 rules.add_perm("requests.phone_intake", is_staff)
+#: 施設スポット支援: staff of a care facility (a care-provider partner's organisation members
+#: holding the partner role) post spot shifts and see their own postings.
+rules.add_perm("requests.post_spot_shift", is_facility_staff)

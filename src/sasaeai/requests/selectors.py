@@ -89,12 +89,41 @@ def helper_requests(user) -> QuerySet[HelpRequest]:
     return HelpRequest.objects.filter(Q(offers__helper=profile) | Q(bookings__helper=profile)).distinct()
 
 
+def facility_branches(user):
+    """The care-facility branches whose staff the user is: a member of the partner's
+    organisation holding the partner role in the partner's municipality, the partner being
+    of kind care provider."""
+    from sasaeai.partners.models import PartnerBranch, PartnerKind
+
+    if not getattr(user, "is_authenticated", False):
+        return PartnerBranch.objects.none()
+    municipalities = {m.municipality_id for m in memberships_of(user) if m.role == Role.PARTNER}
+    municipalities.discard(None)
+    if not municipalities:
+        return PartnerBranch.objects.none()
+    return (PartnerBranch.objects.filter(partner__kind=PartnerKind.CARE_PROVIDER,
+                                         partner__municipality_id__in=municipalities,
+                                         partner__organization__members=user)
+            .select_related("partner__organization", "location").distinct())
+
+
+def facility_requests(user) -> QuerySet[HelpRequest]:
+    """Spot shifts of the care facilities the user works for — only their own postings."""
+    if not getattr(user, "is_authenticated", False):
+        return HelpRequest.objects.none()
+    return HelpRequest.objects.filter(facility__in=facility_branches(user).values("pk"))
+
+
+def is_facility_staff(user, req: HelpRequest) -> bool:
+    return req.facility_id is not None and facility_branches(user).filter(pk=req.facility_id).exists()
+
+
 def requests_visible_to(user) -> QuerySet[HelpRequest]:
     if not getattr(user, "is_authenticated", False):
         return HelpRequest.objects.none()
     return HelpRequest.objects.filter(
         Q(pk__in=staff_requests(user).values("pk")) | Q(pk__in=own_requests(user).values("pk"))
-        | Q(pk__in=helper_requests(user).values("pk"))
+        | Q(pk__in=helper_requests(user).values("pk")) | Q(pk__in=facility_requests(user).values("pk"))
     )
 
 
@@ -104,7 +133,8 @@ def bookings_visible_to(user) -> QuerySet[Booking]:
     if not getattr(user, "is_authenticated", False):
         return Booking.objects.none()
     profile = helper_profile_of(user)
-    condition = Q(request__in=staff_requests(user).values("pk")) | Q(request__in=own_requests(user).values("pk"))
+    condition = (Q(request__in=staff_requests(user).values("pk")) | Q(request__in=own_requests(user).values("pk"))
+                 | Q(request__in=facility_requests(user).values("pk")))
     if profile is not None:
         condition |= Q(helper=profile)
     return Booking.objects.filter(condition)
@@ -133,7 +163,7 @@ def acts_for(user, resident: Resident) -> str | None:
 
 def is_recipient_side(user, req: HelpRequest) -> bool:
     """The resident themself or one of their proxies."""
-    if not getattr(user, "is_authenticated", False):
+    if not getattr(user, "is_authenticated", False) or req.recipient_id is None:
         return False
     resident = req.recipient
     return resident.user_id == user.pk or Proxy.objects.filter(resident=resident, user=user).exists()
@@ -141,14 +171,32 @@ def is_recipient_side(user, req: HelpRequest) -> bool:
 
 def recipient_side_users(req: HelpRequest) -> list:
     """Who hears about a request on the recipient's side: the resident (if they log in),
-    their proxies, and the coordinator who entered it by phone."""
+    their proxies, and the coordinator who entered it by phone. For a care facility's spot
+    shift: the facility's staff (and whoever posted it)."""
     users = []
+    if req.recipient_id is None:
+        users.extend(facility_staff_users(req.facility))
+        if req.created_by_id:
+            users.append(req.created_by)
+        return users
     if req.recipient.user_id:
         users.append(req.recipient.user)
     users.extend(p.user for p in Proxy.objects.filter(resident=req.recipient).select_related("user"))
     if req.entered_by == EnteredBy.COORDINATOR and req.created_by_id:
         users.append(req.created_by)
     return users
+
+
+def facility_staff_users(branch) -> list:
+    """Active staff of a care facility: organisation members holding the partner role."""
+    from sasaeai.accounts.models import User
+    from sasaeai.tenancy.models import Membership
+
+    org = branch.partner.organization
+    partner_users = Membership.objects.filter(municipality_id=branch.partner.municipality_id,
+                                              role=Role.PARTNER).values("user_id")
+    return list(User.objects.filter(directory_organizations=org, is_active=True, pk__in=partner_users)
+                .order_by("pk"))
 
 
 def coordinators_for(req: HelpRequest, *, offered_by=None) -> list:
@@ -173,7 +221,13 @@ def coordinators_for(req: HelpRequest, *, offered_by=None) -> list:
 
 def live_booking(req: HelpRequest) -> Booking | None:
     return (Booking.objects.filter(request=req, status__in=LIVE_BOOKING_STATUSES)
-            .select_related("helper", "helper__user").first())
+            .select_related("helper", "helper__user").order_by("seat", "pk").first())
+
+
+def live_bookings(req: HelpRequest) -> list[Booking]:
+    """Every live booking of the request (one for a home visit, up to `slots` for a spot shift)."""
+    return list(Booking.objects.filter(request=req, status__in=LIVE_BOOKING_STATUSES)
+                .select_related("helper", "helper__user").order_by("seat", "pk"))
 
 
 def helper_may_see_private(user, request_or_resident) -> bool:
@@ -182,6 +236,8 @@ def helper_may_see_private(user, request_or_resident) -> bool:
     profile = helper_profile_of(user)
     if profile is None or getattr(profile, "suspended_at", None) is not None:
         return False
+    if isinstance(request_or_resident, HelpRequest) and request_or_resident.recipient_id is None:
+        return False  # a care facility's spot shift: no resident, nothing private
     if isinstance(request_or_resident, HelpRequest):
         bookings = Booking.objects.filter(request=request_or_resident, helper=profile)
     else:
@@ -194,7 +250,10 @@ def helper_may_see_private(user, request_or_resident) -> bool:
 
 
 def may_see_private(user, req: HelpRequest) -> bool:
-    """Recipient side, staff of the area, or the booked helper (see above)."""
+    """Recipient side, staff of the area, or the booked helper (see above). A spot shift has
+    no resident, hence no private part."""
+    if req.recipient_id is None:
+        return False
     return is_recipient_side(user, req) or is_staff_for(user, req) or helper_may_see_private(user, req)
 
 
@@ -210,7 +269,8 @@ def helper_bookings(user, *, day=None) -> QuerySet[Booking]:
     profile = helper_profile_of(user)
     if profile is None:
         return Booking.objects.none()
-    qs = Booking.objects.filter(helper=profile).select_related("request", "request__area", "request__recipient")
+    qs = Booking.objects.filter(helper=profile).select_related("request", "request__area", "request__recipient",
+                                                               "request__facility")
     if day is not None:
         qs = qs.filter(starts_at__date=day)
     return qs.order_by("starts_at")
@@ -222,7 +282,7 @@ def open_requests_board(user, municipality_id: int, area_id: int | None = None):
     qs = managed_requests(user).filter(
         municipality_id=municipality_id,
         status__in=[RequestStatus.OPEN, RequestStatus.OFFERED],
-    ).select_related("area", "recipient")
+    ).select_related("area", "recipient", "facility")
     if area_id:
         qs = qs.filter(area_id=area_id)
     return qs.order_by("area__name", "starts_at")

@@ -18,6 +18,7 @@ from sasaeai.matching.slots import slot_starts as _slot_starts
 
 from . import selectors
 from .integrations import (
+    booking_completed,
     ensure_standards_agreed,
     notify_later,
     record_rating,
@@ -27,6 +28,7 @@ from .models import (
     BOOKED_STATES,
     CONVERSATION_CLOSED_STATES,
     LIVE_BOOKING_STATUSES,
+    MAX_SLOTS,
     SLOT_MINUTES,
     TRANSITIONS,
     Block,
@@ -80,7 +82,26 @@ def _set_status(req: HelpRequest, target: str) -> None:
 
 def _lock(req: HelpRequest) -> HelpRequest:
     """Re-read the request under a row lock (PostgreSQL; SQLite serialises writers)."""
-    return HelpRequest.objects.select_for_update(of=("self",)).select_related("recipient").get(pk=req.pk)
+    return (HelpRequest.objects.select_for_update(of=("self",))
+            .select_related("recipient", "facility", "facility__location").get(pk=req.pk))
+
+
+def _require_consent(req: HelpRequest) -> None:
+    """The resident's matching consent; a care facility's spot shift has no resident (the
+    facility posted it itself), so there is nothing to consent to."""
+    if req.recipient_id is not None:
+        require_matching_consent(req.recipient)
+
+
+def matching_allowed(req: HelpRequest) -> bool:
+    from .integrations import has_matching_consent
+
+    return req.recipient_id is None or has_matching_consent(req.recipient)
+
+
+def may_run(user, req: HelpRequest) -> bool:
+    """Who runs a request's offers: its coordinators, and for a spot shift its facility staff."""
+    return selectors.can_manage(user, req) or selectors.is_facility_staff(user, req)
 
 
 def _profile_user_id(profile) -> int:
@@ -103,9 +124,15 @@ def hard_refusals(req: HelpRequest, profile) -> list[str]:
     needed = set(req.required_qualifications or ()) | set(required_qualifications(req.category))
     if needed - set(verified_qualifications(profile)):
         codes.append("missing_qualification")
-    if Block.objects.filter(recipient_id=req.recipient_id, helper=profile).exists():
+    if _blocks_for(req).filter(helper=profile).exists():
         codes.append("blocked")
     return codes
+
+
+def _blocks_for(req: HelpRequest):
+    if req.recipient_id is not None:
+        return Block.objects.filter(recipient_id=req.recipient_id)
+    return Block.objects.filter(facility_id=req.facility_id)
 
 
 _REFUSAL_MESSAGES = {
@@ -114,6 +141,7 @@ _REFUSAL_MESSAGES = {
     "not_verified": lambda: _("This helper's identity has not been verified yet."),
     "missing_qualification": lambda: _("This request needs a qualification the helper does not hold (verified)."),
     "blocked": lambda: _("This helper and this recipient are not matched with each other."),
+    "seats_full": lambda: _("Every helper this shift needs is already booked."),
     "inactive": lambda: _("This helper is not accepting requests at the moment."),
 }
 
@@ -221,6 +249,59 @@ def create_request(*, user, recipient, category: str, starts_at: datetime, durat
     return req
 
 
+@transaction.atomic
+def create_facility_request(*, user, facility, area, starts_at: datetime, duration_minutes: int,
+                            slots: int = 1, category: str = Category.FACILITY_SPOT, title: str = "",
+                            details: str = "", recurrence: str = Recurrence.ONCE, recurrence_until=None,
+                            required_qualifications: list | None = None, preferred_language: str = "",
+                            payment_kind: str = PaymentKind.FREE, payment_amount: int = 0,
+                            draft: bool = False, demo_key: str | None = None) -> HelpRequest:
+    """施設スポット支援: a care facility's staff post a short shift at the facility (no resident
+    recipient) for `slots` helpers. The place is the facility's directory location; the
+    shift is matched, offered, booked, checked in and reviewed like a home visit."""
+    if facility is None or not selectors.facility_branches(user).filter(pk=facility.pk).exists():
+        raise PermissionDenied(_("You cannot post shifts for this facility."))
+    errors: dict[str, list] = {}
+    loc = facility.location
+    if loc is None:
+        errors.setdefault("facility", []).append(ValidationError(
+            _("This facility has no place on the map yet. Ask the coordinator to add it to the directory."),
+            code="facility_without_location"))
+    if area is None or area.municipality_id != facility.partner.municipality_id:
+        errors.setdefault("area", []).append(ValidationError(_("Choose the daily-life area of the facility."),
+                                                             code="bad_area"))
+    if not isinstance(slots, int) or not 1 <= slots <= MAX_SLOTS:
+        errors.setdefault("slots", []).append(ValidationError(
+            _("A shift asks for 1 to %(max)d helpers.") % {"max": MAX_SLOTS}, code="bad_slots"))
+    try:
+        validate_request_fields(
+            category=category, starts_at=starts_at, duration_minutes=duration_minutes, recurrence=recurrence,
+            recurrence_until=recurrence_until, payment_kind=payment_kind, payment_amount=payment_amount,
+            required_qualifications_=required_qualifications)
+    except ValidationError as exc:
+        for field, items in exc.error_dict.items():
+            errors.setdefault(field, []).extend(items)
+    if errors:
+        raise ValidationError(errors)
+    quals = sorted(set(required_qualifications or ()) | set(_category_minimum(category)))
+    req = HelpRequest(
+        municipality_id=facility.partner.municipality_id, area=area, recipient=None, facility=facility,
+        slots=slots, created_by=user, entered_by=EnteredBy.FACILITY, category=category,
+        title=(title or "").strip() or str(Category(category).label), details=details,
+        starts_at=starts_at, duration_minutes=duration_minutes,
+        recurrence=recurrence, recurrence_until=recurrence_until if recurrence == Recurrence.WEEKLY else None,
+        place_kind=PlaceKind.FACILITY, meeting_point=f"{facility.name} {facility.address}".strip()[:200],
+        meeting_lat=loc.lat, meeting_lon=loc.lon, required_qualifications=quals,
+        preferred_language=preferred_language, payment_kind=payment_kind, payment_amount=payment_amount,
+        status=RequestStatus.DRAFT if draft else RequestStatus.OPEN, demo_key=demo_key,
+    )
+    req.full_clean(exclude=["created_by", "cancelled_by"])
+    req.save()
+    if not draft:
+        _after_open(req)
+    return req
+
+
 def _category_minimum(category: str) -> frozenset[str]:
     return required_qualifications(category) if category in Category.values else frozenset()
 
@@ -229,7 +310,8 @@ def _category_minimum(category: str) -> frozenset[str]:
 def publish(req: HelpRequest, *, user) -> HelpRequest:
     """draft → open."""
     req = _lock(req)
-    if not (selectors.is_recipient_side(user, req) or selectors.is_staff_for(user, req)):
+    if not (selectors.is_recipient_side(user, req) or selectors.is_staff_for(user, req)
+            or selectors.is_facility_staff(user, req)):
         raise PermissionDenied(_("You cannot change this request."))
     if req.status != RequestStatus.DRAFT:
         check_transition(req.status, RequestStatus.DRAFT)  # raises "illegal_transition"
@@ -248,9 +330,7 @@ def _after_open(req: HelpRequest) -> None:
     rule = AutoOfferRule.objects.filter(municipality_id=req.municipality_id, enabled=True).first()
     if rule is None or (rule.categories and req.category not in rule.categories):
         return
-    from .integrations import has_matching_consent
-
-    if not has_matching_consent(req.recipient):
+    if not matching_allowed(req):
         return
     candidates, _rejected = rank_candidates(req, limit=rule.top_n)
     if candidates:
@@ -262,7 +342,7 @@ def _after_open(req: HelpRequest) -> None:
 def cancel_request(req: HelpRequest, *, user, reason: str) -> HelpRequest:
     """Cancel by the recipient side or a coordinator; records who, why and whether late."""
     req = _lock(req)
-    if not (selectors.is_recipient_side(user, req) or selectors.can_manage(user, req)):
+    if not (selectors.is_recipient_side(user, req) or may_run(user, req)):
         raise PermissionDenied(_("You cannot cancel this request."))
     if not (reason or "").strip():
         raise ValidationError({"reason": [_("Say why the request is cancelled.")]}, code="reason_required")
@@ -272,8 +352,7 @@ def cancel_request(req: HelpRequest, *, user, reason: str) -> HelpRequest:
     req.cancelled_late = req.starts_at - now < LATE_CANCEL
     req.save(update_fields=["cancelled_by", "cancelled_at", "cancel_reason", "cancelled_late", "updated_at"])
     helpers = _withdraw_pending(req)
-    booking = selectors.live_booking(req)
-    if booking is not None:
+    for booking in selectors.live_bookings(req):
         _release(booking, BookingStatus.CANCELLED)
         helpers.append(booking.helper.user)
     notify_later(helpers, "request_cancelled", {**_ctx(req), "late": req.cancelled_late})
@@ -336,7 +415,7 @@ def _offer(req: HelpRequest, targets, *, by, source: str) -> list[Offer]:
         raise ValidationError(_("Only an open request can be offered to helpers."), code="not_open")
     if req.starts_at <= timezone.now():
         raise ValidationError(_("This request's time has passed."), code="in_past")
-    require_matching_consent(req.recipient)
+    _require_consent(req)
     created = []
     for rank_no, target in enumerate(targets, start=1):
         profile = getattr(target, "profile", target)
@@ -378,9 +457,9 @@ def offer_to(req: HelpRequest, profiles, *, by, source: str = OfferSource.MANUAL
 def offer_to_top(req: HelpRequest, *, by, n: int = 3) -> list[Offer]:
     """Offer to the engine's top `n` candidates."""
     req = _lock(req)
-    if not selectors.can_manage(by, req):
+    if not may_run(by, req):
         raise PermissionDenied(_("You cannot offer this request."))
-    require_matching_consent(req.recipient)
+    _require_consent(req)
     candidates, _rejections = rank_candidates(req, limit=n)
     if not candidates:
         raise ValidationError(_("No helper can take this request at the moment."), code="no_candidates")
@@ -481,27 +560,45 @@ def _accept(offer: Offer, *, user) -> Booking:
             raise ValidationError(_("This request is no longer open."), code="not_open")
         if req.starts_at <= timezone.now():
             raise ValidationError(_("This request's time has passed."), code="in_past")
-        require_matching_consent(req.recipient)
+        _require_consent(req)
         _ensure_eligible(req, offer.helper)
-        booking = _book(req, offer.helper, offer=offer)
+        seat = free_seat(req)
+        if seat is None:  # cannot happen while the status is "offered"; the constraint backs it
+            raise ValidationError(_REFUSAL_MESSAGES["seats_full"](), code="already_booked")
+        booking = _book(req, offer.helper, offer=offer, seat=seat)
         offer.status, offer.responded_at = OfferStatus.ACCEPTED, timezone.now()
         offer.save(update_fields=["status", "responded_at"])
-        others = _withdraw_pending(req, except_offer=offer)
-        _set_status(req, RequestStatus.BOOKED)
-        notify_later(others, "offer_withdrawn", _ctx(req))
+        if free_seat(req) is None:
+            others = _withdraw_pending(req, except_offer=offer)
+            _set_status(req, RequestStatus.BOOKED)
+            notify_later(others, "offer_withdrawn", _ctx(req))
+        else:  # a spot shift with places left stays offered to the others
+            _reopen_if_no_offers(req)
         # "The address and notes are on the visit page": the helper's link is the booking page.
         notify_later([user], "booking_confirmed", {**_ctx(req), "url": f"/requests/bookings/{booking.pk}/"})
         notify_later(selectors.recipient_side_users(req), "helper_found", _ctx(req))
     return booking
 
 
-def _book(req: HelpRequest, profile, *, offer: Offer | None) -> Booking:
+def free_seat(req: HelpRequest) -> int | None:
+    """The lowest of the request's `slots` seats no live booking holds, or None when full.
+    Read under the request's row lock, so N concurrent accepts take N different seats; the
+    unique constraint on (request, seat) refuses a second booking of one seat regardless."""
+    taken = set(Booking.objects.filter(request=req, status__in=LIVE_BOOKING_STATUSES)
+                .values_list("seat", flat=True))
+    for seat in range(1, (req.slots or 1) + 1):
+        if seat not in taken:
+            return seat
+    return None
+
+
+def _book(req: HelpRequest, profile, *, offer: Offer | None, seat: int = 1) -> Booking:
     """Insert the booking and its slots; translate constraint violations into clear errors."""
     try:
         with transaction.atomic():
             booking = Booking.objects.create(
                 request=req, helper=profile, offer=offer, municipality_id=req.municipality_id,
-                starts_at=req.starts_at, ends_at=req.ends_at, status=BookingStatus.BOOKED,
+                starts_at=req.starts_at, ends_at=req.ends_at, status=BookingStatus.BOOKED, seat=seat,
             )
     except IntegrityError as exc:
         raise ValidationError(_("Another helper has already accepted this request."),
@@ -551,8 +648,11 @@ def check_in(booking: Booking, *, user, lat: float | None = None, lon: float | N
     if now < booking.starts_at - CHECK_IN_EARLY:
         raise ValidationError(_("It is too early to check in; you can check in from one hour before the start."),
                               code="too_early")
-    ensure_standards_agreed(booking.helper, req.recipient, user=user, agree=agree_standards)
-    _set_status(req, RequestStatus.IN_PROGRESS)
+    if req.recipient_id is not None:
+        ensure_standards_agreed(booking.helper, req.recipient, user=user, agree=agree_standards)
+        _set_status(req, RequestStatus.IN_PROGRESS)
+    else:
+        _start_shift(req)
     booking.checked_in_lat, booking.checked_in_lon = _location(lat, lon, share_location)
     booking.location_consent = bool(share_location and booking.checked_in_lat is not None)
     booking.status, booking.checked_in_at = BookingStatus.IN_PROGRESS, now
@@ -573,14 +673,40 @@ def check_out(booking: Booking, *, user, lat: float | None = None, lon: float | 
         raise ValidationError(_("Check in first: a visit cannot be checked out before it was checked in."),
                               code="illegal_transition")
     now = timezone.now()
-    _set_status(req, RequestStatus.COMPLETED)
     booking.checked_out_lat, booking.checked_out_lon = _location(lat, lon, share_location)
     booking.status, booking.checked_out_at, booking.completed_at = BookingStatus.COMPLETED, now, now
     booking.save(update_fields=["status", "checked_out_at", "checked_out_lat", "checked_out_lon",
                                 "completed_at"])
-    _spawn_next_occurrence(req)
+    if req.recipient_id is not None:
+        _set_status(req, RequestStatus.COMPLETED)
+        _spawn_next_occurrence(req)
+    else:
+        _settle_shift(req)
+    booking_completed(booking)
     notify_later(selectors.recipient_side_users(req), "visit_completed", _ctx(req))
     return booking
+
+
+def _start_shift(req: HelpRequest) -> None:
+    """The first helper checks in at a spot shift: the shift goes ahead with the helpers it
+    has — places left unfilled are no longer offered (pending offers withdrawn)."""
+    if req.status == RequestStatus.IN_PROGRESS:
+        return
+    if req.status in (RequestStatus.OPEN, RequestStatus.OFFERED):
+        notify_later(_withdraw_pending(req), "offer_withdrawn", _ctx(req))
+        _set_status(req, RequestStatus.BOOKED)
+    _set_status(req, RequestStatus.IN_PROGRESS)
+
+
+def _settle_shift(req: HelpRequest) -> None:
+    """A spot shift in progress is completed once none of its helpers is still booked or
+    checked in (each checked out, or marked as a no-show)."""
+    if req.status != RequestStatus.IN_PROGRESS or Booking.objects.filter(
+            request=req, status__in=[BookingStatus.BOOKED, BookingStatus.IN_PROGRESS]).exists():
+        return
+    if Booking.objects.filter(request=req, status=BookingStatus.COMPLETED).exists():
+        _set_status(req, RequestStatus.COMPLETED)
+        _spawn_next_occurrence(req)
 
 
 def _spawn_next_occurrence(req: HelpRequest) -> HelpRequest | None:
@@ -611,8 +737,13 @@ def helper_cancel(booking: Booking, *, user, reason: str) -> Booking:
                               code="illegal_transition")
     if not (reason or "").strip():
         raise ValidationError({"reason": [_("Say why you cannot come.")]}, code="reason_required")
-    _set_status(req, RequestStatus.OPEN)
+    if req.status == RequestStatus.BOOKED:
+        _set_status(req, RequestStatus.OPEN)
+    elif req.recipient_id is not None:
+        check_transition(req.status, RequestStatus.OPEN)  # raises "illegal_transition"
     _release(booking, BookingStatus.CANCELLED)
+    if req.recipient_id is None:
+        _settle_shift(req)
     if booking.offer_id:
         Offer.objects.filter(pk=booking.offer_id).update(status=OfferStatus.WITHDRAWN)
     late = booking.starts_at - timezone.now() < LATE_CANCEL
@@ -626,13 +757,25 @@ def mark_no_show(booking: Booking, *, by) -> Booking:
     """A coordinator records that the helper did not come."""
     booking = Booking.objects.select_for_update(of=("self",)).select_related("request").get(pk=booking.pk)
     req = _lock(booking.request)
-    if not selectors.can_manage(by, req):
+    if not may_run(by, req):
         raise PermissionDenied(_("You cannot change this booking."))
     if booking.status != BookingStatus.BOOKED or timezone.now() < booking.starts_at:
         raise ValidationError(_("Only a booked visit whose start has passed can be marked as a no-show."),
                               code="illegal_transition")
-    _set_status(req, RequestStatus.NO_SHOW)
+    if req.recipient_id is not None:
+        _set_status(req, RequestStatus.NO_SHOW)
+        _release(booking, BookingStatus.NO_SHOW)
+        return booking
     _release(booking, BookingStatus.NO_SHOW)
+    # A spot shift is a no-show only when nobody is left on it.
+    if not Booking.objects.filter(request=req, status__in=LIVE_BOOKING_STATUSES).exists():
+        if req.status in (RequestStatus.OPEN, RequestStatus.OFFERED):
+            _withdraw_pending(req)
+            _set_status(req, RequestStatus.BOOKED)
+        if req.status == RequestStatus.BOOKED:
+            _set_status(req, RequestStatus.NO_SHOW)
+    else:
+        _settle_shift(req)
     return booking
 
 
@@ -640,16 +783,16 @@ def mark_no_show(booking: Booking, *, by) -> Booking:
 def dispute(req: HelpRequest, *, user, reason: str) -> HelpRequest:
     """Either side (or a coordinator) disputes a visit; the coordinator follows up."""
     req = _lock(req)
-    booking = selectors.live_booking(req)
-    is_helper = booking is not None and booking.helper.user_id == user.pk
-    if not (is_helper or selectors.is_recipient_side(user, req) or selectors.can_manage(user, req)):
+    bookings = selectors.live_bookings(req)
+    is_helper = any(b.helper.user_id == user.pk for b in bookings)
+    if not (is_helper or selectors.is_recipient_side(user, req) or may_run(user, req)):
         raise PermissionDenied(_("You cannot dispute this request."))
     if not (reason or "").strip():
         raise ValidationError({"reason": [_("Say what went wrong.")]}, code="reason_required")
     _set_status(req, RequestStatus.DISPUTED)
     req.cancel_reason = reason.strip()[:300]
     req.save(update_fields=["cancel_reason", "updated_at"])
-    if booking is not None:
+    for booking in bookings:
         booking.status = BookingStatus.DISPUTED
         booking.save(update_fields=["status"])
     return req
@@ -667,7 +810,7 @@ def review(booking: Booking, *, user, stars: int, comment: str = "", tags=()) ->
     req = _lock(booking.request)
     if booking.helper.user_id == user.pk:
         direction = ReviewDirection.OF_RECIPIENT
-    elif selectors.is_recipient_side(user, req) or selectors.can_manage(user, req):
+    elif selectors.is_recipient_side(user, req) or may_run(user, req):
         direction = ReviewDirection.OF_HELPER
     else:
         raise PermissionDenied(_("You cannot review this visit."))
@@ -684,9 +827,16 @@ def review(booking: Booking, *, user, stars: int, comment: str = "", tags=()) ->
                                 comment=(comment or "").strip(), tags=tags)
     if direction == ReviewDirection.OF_HELPER:
         record_rating(booking.helper, stars, tags, source=f"review:{obj.pk}")
-    if Review.objects.filter(booking=booking).count() == 2 and req.status == RequestStatus.COMPLETED:
+    if req.status == RequestStatus.COMPLETED and _all_reviewed(req):
         _set_status(req, RequestStatus.REVIEWED)
     return obj
+
+
+def _all_reviewed(req: HelpRequest) -> bool:
+    """Both sides reviewed every completed booking (one for a home visit; each helper of a shift)."""
+    completed = Booking.objects.filter(request=req, status=BookingStatus.COMPLETED)
+    n = completed.count()
+    return n > 0 and Review.objects.filter(booking__in=completed).count() == 2 * n
 
 
 def conversation_open(req: HelpRequest) -> bool:
@@ -705,7 +855,8 @@ def _ensure_conversation_open(req: HelpRequest) -> None:
 
 def may_message(user, req: HelpRequest, profile) -> bool:
     """The recipient side and a helper who has (had) an offer or booking may message."""
-    if selectors.is_recipient_side(user, req) or selectors.is_staff_for(user, req):
+    if selectors.is_recipient_side(user, req) or selectors.is_staff_for(user, req) \
+            or selectors.is_facility_staff(user, req):
         return True
     return profile.user_id == user.pk and (
         Offer.objects.filter(request=req, helper=profile).exists()
@@ -764,16 +915,21 @@ def answer_introduction(intro: Introduction, *, user, status: str) -> Introducti
 
 
 @transaction.atomic
-def block(*, recipient, helper, side: str, by) -> Block:
-    obj, _created = Block.objects.get_or_create(recipient=recipient, helper=helper, side=side)
-    Offer.objects.filter(request__recipient=recipient, helper=helper, status=OfferStatus.PENDING) \
+def block(*, recipient=None, helper, side: str, by, facility=None) -> Block:
+    """Never match this helper with this recipient (or care facility) again."""
+    if (recipient is None) == (facility is None):
+        raise ValidationError(_("A block is either for a resident or for a care facility."), code="bad_block")
+    party = {"recipient": recipient} if recipient is not None else {"facility": facility}
+    obj, _created = Block.objects.get_or_create(helper=helper, side=side, **party)
+    Offer.objects.filter(helper=helper, status=OfferStatus.PENDING,
+                         **{f"request__{k}": v for k, v in party.items()}) \
         .update(status=OfferStatus.WITHDRAWN, responded_at=timezone.now())
     return obj
 
 
 __all__ = [
     "EnteredBy", "LIVE_BOOKING_STATUSES", "accept_offer", "cancel_request", "check_in", "check_out",
-    "create_request", "decline_offer", "dispute", "helper_cancel",
+    "create_facility_request", "create_request", "decline_offer", "dispute", "helper_cancel",
     "mark_no_show", "offer_to", "offer_to_top", "publish", "rank_candidates", "review",
     "send_message", "withdraw_offer",
 ]

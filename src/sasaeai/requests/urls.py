@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import facility_views, views
 
 app_name = "requests"
 urlpatterns = [
@@ -34,4 +34,9 @@ urlpatterns = [
     path("requests/bookings/<int:booking_id>/give-back/", views.give_back, name="give_back"),
     path("requests/bookings/<int:booking_id>/no-show/", views.no_show, name="no_show"),
     path("requests/bookings/<int:booking_id>/review/", views.review, name="review"),
+    path("requests/facility/", facility_views.shifts, name="facility_shifts"),
+    path("requests/facility/new/", facility_views.new_shift, name="facility_new"),
+    path("requests/facility/<int:pk>/", facility_views.shift, name="facility_shift"),
+    path("requests/facility/<int:pk>/find/", facility_views.find_helpers, name="facility_find"),
+    path("requests/facility/<int:pk>/cancel/", facility_views.cancel_shift, name="facility_cancel"),
 ]

@@ -41,7 +41,6 @@ from .forms import (
 from .integrations import (
     emergency_url,
     has_agreed_standards,
-    has_matching_consent,
     helper_may_see_phone,
     record_access,
 )
@@ -81,7 +80,16 @@ def _attempt(request, fn, success: str | None = None):
 
 def _visible_request(request, pk: int) -> HelpRequest:
     return get_object_or_404(
-        selectors.requests_visible_to(request.user).select_related("recipient", "area", "municipality"), pk=pk)
+        selectors.requests_visible_to(request.user).select_related(
+            "recipient", "area", "municipality", "facility__partner__organization"), pk=pk)
+
+
+def _back_to(request, req: HelpRequest):
+    """After a POST on a request: the facility's own page for its staff, else the request page."""
+    if req.facility_id is not None and selectors.is_facility_staff(request.user, req) \
+            and not selectors.is_staff_for(request.user, req):
+        return redirect("requests:facility_shift", pk=req.pk)
+    return redirect("requests:detail", pk=req.pk)
 
 
 def _managed_request(request, pk: int) -> HelpRequest:
@@ -203,9 +211,15 @@ def detail(request, pk: int):
     req = _visible_request(request, pk)
     user = request.user
     manage = selectors.can_manage(user, req)
+    if req.facility_id is not None and not selectors.is_staff_for(user, req) \
+            and selectors.is_facility_staff(user, req):
+        return redirect("requests:facility_shift", pk=req.pk)
     recipient_side = selectors.is_recipient_side(user, req)
     profile = selectors.helper_profile_of(user)
     booking = selectors.live_booking(req)
+    if req.facility_id is not None and profile is not None:
+        # A spot shift has a booking per helper: a helper sees their own.
+        booking = next((b for b in selectors.live_bookings(req) if b.helper_id == profile.pk), booking)
     show_private = selectors.may_see_private(user, req)
     private = None
     if show_private:
@@ -226,7 +240,7 @@ def detail(request, pk: int):
             o.explanation = explain_reasons(o.reasons, lang)
             o.refusal = services.accept_refusal_text(o.refused_code)
         ctx["offers"] = offers
-        ctx["consent"] = has_matching_consent(req.recipient)
+        ctx["consent"] = services.matching_allowed(req)
         if req.status in (RequestStatus.OPEN, RequestStatus.OFFERED) and ctx["consent"]:
             candidates, rejections = services.rank_candidates(req, limit=10)
             for c in candidates:
@@ -467,7 +481,7 @@ def run_detail(request, run_id: int):
     from .presentation import leaflet_available
 
     return render(request, "requests/run.html", {
-        "run": run, "lines": lines, "points": points,
+        "run": run, "lines": lines, "points": points, "quality": batch_services.quality(run),
         "served": sum(1 for line in lines if line.helper_id), "leaflet": leaflet_available(),
         "tile_url": getattr(settings, "SASAEAI_MAP_TILE_URL", ""),
         "tile_attribution": getattr(settings, "SASAEAI_MAP_ATTRIBUTION", ""),
@@ -591,7 +605,8 @@ def schedule(request):
 
 
 def _own_booking(request, booking_id: int) -> Booking:
-    booking = get_object_or_404(Booking.objects.select_related("request", "request__recipient", "helper"),
+    booking = get_object_or_404(Booking.objects.select_related("request", "request__recipient", "helper",
+                                                               "request__facility__partner__organization"),
                                 pk=booking_id)
     profile = selectors.helper_profile_of(request.user)
     if profile is None or booking.helper_id != profile.pk:
@@ -610,12 +625,13 @@ def booking_detail(request, booking_id: int):
                                  reveal_phone=helper_may_see_phone(request.user, booking))
         record_access(request, req.recipient, private["audited"], "visit")
     review = Review.objects.filter(booking=booking, direction=ReviewDirection.OF_RECIPIENT).first()
+    standards_needed = (booking.status == BookingStatus.BOOKED and req.recipient_id is not None
+                        and not has_agreed_standards(booking.helper, req.recipient))
     return render(request, "requests/booking.html", {
         "booking": booking, "req": req, "private": private, "visit_form": VisitForm(),
         "review": review, "review_form": ReviewForm() if booking.status == BookingStatus.COMPLETED and not review else None,
         "reason_form": ReasonForm(), "emergency_url": emergency_url(request.user, booking),
-        "standards_needed": booking.status == BookingStatus.BOOKED
-        and not has_agreed_standards(booking.helper, req.recipient),
+        "standards_needed": standards_needed,
     })
 
 
@@ -674,7 +690,7 @@ def review(request, booking_id: int):
         messages.error(request, _("Give 1 to 5 stars."))
     if booking.helper.user_id == request.user.pk:
         return redirect("requests:booking", booking_id=booking.pk)
-    return redirect("requests:detail", pk=booking.request_id)
+    return _back_to(request, booking.request)
 
 
 __all__ = ["OfferForm", "OfferStatus"]

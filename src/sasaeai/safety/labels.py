@@ -38,8 +38,19 @@ def _field_names() -> dict:
         for f in HelpRequest._meta.get_fields():
             if f.name in HelpRequest.SENSITIVE_FIELDS and getattr(f, "verbose_name", None):
                 names[f.name] = f.verbose_name
+    # Other apps name their own logged fields (`<app>/access_labels.py` with FIELDS).
+    from sasaeai.core.plugins import project_modules
+
+    for _label, module in project_modules("access_labels"):
+        names.update(getattr(module, "FIELDS", {}))
     for name in Resident.SENSITIVE_FIELDS:
         names[name] = Resident._meta.get_field(name).verbose_name
+    try:
+        from sasaeai.needs.models import Need
+    except ImportError:  # pragma: no cover - needs app absent
+        Need = None
+    if Need is not None:
+        names["need"] = Need._meta.verbose_name
     return names
 
 

@@ -20,6 +20,8 @@ class Purpose(models.TextChoices):
     SHARE_CARE_MANAGER = "share_care_manager", _("Sharing with the care manager (ケアマネジャーとの共有)")
     STATISTICS = "statistics", _("Aggregated statistics (統計への利用)")
     COMPANY_CONTACT = "company_contact", _("Contact by companies (企業からの連絡)")
+    WORK_CARE_HANDOVER = "work_care_handover", _(
+        "Handover from the work-support care manager to local support (仕事と介護の両立相談からの引き継ぎ)")
 
 
 class GiverKind(models.TextChoices):

@@ -10,7 +10,7 @@ def items(request) -> list[dict]:
         return []
     out = []
     visit = current_visit(user)
-    if visit is not None:
+    if visit is not None and visit.request.recipient_id is not None:  # a facility's spot shift has no resident
         # Around and during a visit the helper always has the emergency button one tap away.
         out.append({"label": _("Emergency"), "url": reverse("safety:emergency", args=[visit.request.recipient_id]),
                     "order": 1})

@@ -11,6 +11,12 @@ def run_monitors_now(now=None) -> dict[str, int]:
     now = now or timezone.now()
     result = {"escalated": run_escalations(now)}
     result.update(scan_visits(now))
+    # Other apps' scheduled work (`<app>/monitors.py` with `run(now) -> dict`), e.g. points expiry.
+    from sasaeai.core.plugins import project_modules
+
+    for _name, module in project_modules("monitors"):
+        if hasattr(module, "run"):
+            result.update(module.run(now))
     return result
 
 

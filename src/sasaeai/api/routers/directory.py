@@ -183,7 +183,8 @@ def list_resources(request, filters: Query[SearchQuery]):
         category=filters.category, area_id=filters.area, target=filters.target, cost=filters.cost,
         open_at=filters.open_at, near=near, radius_km=filters.radius_km,
     )
-    qs = selectors.search(request.user, params).prefetch_related("schedules")
+    qs = selectors.search(request.user, params).select_related(
+        "location", "area", "organization").prefetch_related("schedules")
     count = qs.count()
     start = (filters.page - 1) * filters.page_size
     items = [resource_out(s, near) for s in qs[start:start + filters.page_size]]

@@ -13,7 +13,7 @@ from pydantic import Field
 
 from sasaeai.requests import batch as batch_services
 from sasaeai.requests import selectors, services, texts
-from sasaeai.requests.integrations import has_matching_consent, helper_may_see_phone, record_access
+from sasaeai.requests.integrations import helper_may_see_phone, record_access
 from sasaeai.requests.models import (
     Booking,
     MatchingRun,
@@ -52,7 +52,9 @@ class RequestOut(Schema):
     id: int
     municipality_id: int
     area_id: int
-    recipient_id: int
+    recipient_id: int | None = Field(None, description="The resident (home visits); null for a spot shift")
+    facility_id: int | None = Field(None, description="The care facility's branch (spot shifts); null for a home visit")
+    slots: int = Field(1, description="Helpers wanted")
     entered_by: str
     category: str
     title: str
@@ -148,6 +150,7 @@ class BookingOut(Schema):
     id: int
     request_id: int
     helper_id: int
+    seat: int = 1
     starts_at: dt.datetime
     ends_at: dt.datetime
     status: str
@@ -247,6 +250,20 @@ class LineChoicesOut(Schema):
     override_reason_min: int
 
 
+class QualityOut(Schema):
+    """How good the proposal is: the method and the gap to the optimum (最適解との差)."""
+
+    method: str
+    method_label: str
+    optimal: bool
+    gap_percent: float | None
+    text: str
+    bound_served: int | None
+    bound_cost: float | None
+    seconds: float | None
+    greedy_served: int | None
+
+
 class RunOut(Schema):
     id: int
     municipality_id: int
@@ -255,6 +272,7 @@ class RunOut(Schema):
     status: str
     method: str
     stats: dict
+    quality: QualityOut
     lines: list[LineOut]
 
 
@@ -268,6 +286,47 @@ class ConfirmOut(Schema):
     offered: int
     already_offered: int = Field(0, description="Lines offered by an earlier (interrupted) confirmation")
     skipped: list[dict]
+
+
+class RequestsFacilityShiftIn(Schema):
+    """施設スポット支援: a spot shift at a care facility (no resident recipient)."""
+
+    facility_id: int
+    area_id: int
+    starts_at: dt.datetime
+    duration_minutes: int = Field(..., ge=0, le=24 * 60)
+    slots: int = Field(1, ge=0, le=100, description="Helpers wanted (1–20)")
+    title: str = Field("", max_length=120)
+    details: str = Field("", max_length=2000)
+    recurrence: str = Field("once", pattern="^(once|weekly)$")
+    recurrence_until: dt.date | None = None
+    required_qualifications: list[str] = Field(default_factory=list, max_length=20)
+    preferred_language: str = Field("", max_length=8)
+    payment_kind: str = Field("free", pattern="^(free|yen|points)$")
+    payment_amount: int = Field(0, ge=0, le=1_000_000)
+    draft: bool = False
+
+
+class RequestsFacilityBookingOut(Schema):
+    """A helper booked for the facility's shift: name and the visit, nothing else."""
+
+    id: int
+    seat: int
+    helper_id: int
+    helper_name: str
+    status: str
+    checked_in_at: dt.datetime | None
+    checked_out_at: dt.datetime | None
+
+
+class RequestsFacilityOfferIn(Schema):
+    top: int = Field(3, ge=1, le=20)
+
+
+class RequestsFacilityOffersOut(Schema):
+    """How many helpers the shift was offered to (who they are stays with the coordinator)."""
+
+    offered: int
 
 
 # --- helpers --------------------------------------------------------------------------------------
@@ -327,7 +386,8 @@ def _line_out(request, ln: ProposedAssignment) -> dict:
 def _run_out(request, run: MatchingRun) -> dict:
     lines = [_line_out(request, ln) for ln in run.lines.all()]
     return {"id": run.pk, "municipality_id": run.municipality_id, "area_id": run.area_id, "day": run.day,
-            "status": run.status, "method": run.method, "stats": run.stats, "lines": lines}
+            "status": run.status, "method": run.method, "stats": run.stats,
+            "quality": batch_services.quality(run), "lines": lines}
 
 
 def _visible_run(request, run_id: int) -> MatchingRun:
@@ -387,7 +447,7 @@ def dispute(request, request_id: int, payload: RequestReasonIn):
             summary="Instant matching: ranked helpers with explanations (coordinators)")
 def candidates(request, request_id: int, limit: int = 10):
     req = _managed(request, request_id)
-    if not has_matching_consent(req.recipient):
+    if not services.matching_allowed(req):
         raise ApiError(400, "no_consent", str(texts.NO_CONSENT))
     found, rejections = services.rank_candidates(req, limit=max(1, min(limit, 50)))
     return {"rejected": len(rejections), "candidates": [
@@ -463,6 +523,48 @@ def board(request, municipality_id: int, area_id: int | None = None):
         raise ApiError(404, "not_found", str(texts.NOT_FOUND))
     return [_request_out(request, r, with_private=False)
             for r in selectors.open_requests_board(request.user, municipality_id, area_id)[:1000]]
+
+
+# --- care facilities' spot shifts (施設スポット支援) ----------------------------------------------------
+
+
+def _own_shift(request, request_id: int):
+    return get_object_or_404(selectors.facility_requests(request.user), pk=request_id)
+
+
+@router.get("/facility-shifts", response=responses(200, list[RequestOut]),
+            summary="Spot shifts of the care facilities you work for (facility staff)")
+def facility_shifts(request):
+    qs = selectors.facility_requests(request.user).order_by("-starts_at", "-pk")
+    return [_request_out(request, r, with_private=False) for r in qs[:500]]
+
+
+@router.post("/facility-shifts", response=responses(201, RequestOut),
+             summary="Post a spot shift at your care facility (facility staff)")
+def create_facility_shift(request, payload: RequestsFacilityShiftIn):
+    facility = get_object_or_404(selectors.facility_branches(request.user), pk=payload.facility_id)
+    area = get_object_or_404(Area, pk=payload.area_id, municipality_id=facility.partner.municipality_id)
+    data = payload.dict()
+    data.pop("facility_id")
+    data.pop("area_id")
+    req = services.create_facility_request(user=request.user, facility=facility, area=area, **data)
+    return 201, _request_out(request, req, with_private=False)
+
+
+@router.get("/facility-shifts/{request_id}/bookings", response=responses(200, list[RequestsFacilityBookingOut]),
+            summary="The helpers booked for one of your spot shifts (facility staff)")
+def facility_shift_bookings(request, request_id: int):
+    req = _own_shift(request, request_id)
+    return [{"id": b.pk, "seat": b.seat, "helper_id": b.helper_id, "helper_name": b.helper.user.display_name,
+             "status": b.status, "checked_in_at": b.checked_in_at, "checked_out_at": b.checked_out_at}
+            for b in req.bookings.select_related("helper__user").order_by("seat", "pk")]
+
+
+@router.post("/facility-shifts/{request_id}/offers", response=responses(201, RequestsFacilityOffersOut),
+             summary="Offer your spot shift to the engine's best candidates (facility staff)")
+def facility_shift_offer(request, request_id: int, payload: RequestsFacilityOfferIn):
+    req = _own_shift(request, request_id)
+    return 201, {"offered": len(services.offer_to_top(req, by=request.user, n=payload.top))}
 
 
 # --- offers and bookings ----------------------------------------------------------------------------

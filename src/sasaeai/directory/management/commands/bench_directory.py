@@ -1,8 +1,11 @@
 """`sasaeai bench_directory --resources 100000 --json`: search latency on a synthetic directory.
 
 Search = keyword + category + distance (near, 3 km, nearest first, first page of 20) as an
-anonymous visitor sees it (visibility in the query). Baseline = primary-key lookups in the
-same run. Everything is written inside one transaction that is rolled back at the end."""
+anonymous visitor sees it (visibility in the query), in the result list's shape
+(`search_results`: the SearchResult rows the list page shows). Baselines in the same run:
+`Service.objects.get(pk=…)` (a whole resource record by primary key: the target's baseline),
+`row_by_pk` (the same columns and join as a search result, by primary key, through the ORM)
+and `row_by_pk_sql` (the same row by primary key in the search's own hand-written SQL). Everything is written inside one transaction that is rolled back at the end."""
 
 import json
 import random
@@ -22,7 +25,7 @@ from sasaeai.directory.models import (
     Visibility,
     near_cell_of,
 )
-from sasaeai.directory.selectors import SearchParams, search
+from sasaeai.directory.selectors import RESULT_COLUMNS, SearchParams, SearchResults, search_results
 from sasaeai.directory.textnorm import normalize
 from sasaeai.tenancy import services as tenancy
 from sasaeai.tenancy.codes import with_check_digit
@@ -30,6 +33,11 @@ from sasaeai.tenancy.models import Municipality
 
 WORDS = ["体操", "サロン", "茶話会", "カフェ", "ウォーキング", "配食", "買い物", "送迎", "見守り", "相談", "食堂",
          "ベンチ", "協力店", "スマホ", "囲碁", "俳句", "ヨガ", "百歳", "ラジオ", "手芸"]
+
+
+#: One result row by primary key in the same hand-written SQL as the search (same columns, join).
+ROW_BY_PK_SQL = (f"SELECT {SearchResults._COLUMNS} {SearchResults._FROM} "
+                 'WHERE "directory_service"."id" = %s')
 
 
 class Rollback(Exception):
@@ -105,19 +113,28 @@ class Command(BaseCommand):
             with connection.cursor() as cursor:
                 cursor.execute("ANALYZE directory_service; ANALYZE directory_location;")
         pks = list(Service.objects.filter(municipality=m).values_list("pk", flat=True)[:10_000])
-        search_ms, base_ms, hits = [], [], 0
+        search_ms, base_ms, row_ms, sql_ms, hits = [], [], [], [], 0
         for _q in range(opts["queries"]):
             area = rng.choice(areas)
             params = SearchParams(q=rng.choice(WORDS), municipality_id=m.pk, category=rng.choice(categories),
                                   near=(area.center_lat + rng.uniform(-0.02, 0.02), area.center_lon + rng.uniform(-0.02, 0.02)),
                                   radius_km=3.0)
             t0 = time.perf_counter()
-            rows = list(search(None, params)[:20])
+            rows = search_results(None, params)[:20]
             search_ms.append((time.perf_counter() - t0) * 1000)
             hits += len(rows)
+            pk = rng.choice(pks)
             t0 = time.perf_counter()
-            Service.objects.get(pk=rng.choice(pks))
+            Service.objects.get(pk=pk)
             base_ms.append((time.perf_counter() - t0) * 1000)
+            t0 = time.perf_counter()
+            Service.objects.filter(pk=pk).values_list(*RESULT_COLUMNS).get()
+            row_ms.append((time.perf_counter() - t0) * 1000)
+            t0 = time.perf_counter()
+            with connection.cursor() as cursor:
+                cursor.execute(ROW_BY_PK_SQL, [pk])
+                cursor.fetchone()
+            sql_ms.append((time.perf_counter() - t0) * 1000)
 
         def pct(values, q):
             return round(statistics.quantiles(values, n=100, method="inclusive")[q - 1], 3)
@@ -126,5 +143,10 @@ class Command(BaseCommand):
             "backend": connection.vendor, "resources": n,
             "search_p50_ms": pct(search_ms, 50), "search_p95_ms": pct(search_ms, 95),
             "baseline_p50_ms": pct(base_ms, 50), "baseline_p95_ms": pct(base_ms, 95),
+            "p95_ratio": round(pct(search_ms, 95) / pct(base_ms, 95), 2),
+            "row_by_pk_p50_ms": pct(row_ms, 50), "row_by_pk_p95_ms": pct(row_ms, 95),
+            "p95_ratio_to_row_by_pk": round(pct(search_ms, 95) / pct(row_ms, 95), 2),
+            "row_by_pk_sql_p50_ms": pct(sql_ms, 50), "row_by_pk_sql_p95_ms": pct(sql_ms, 95),
+            "p95_ratio_to_row_by_pk_sql": round(pct(search_ms, 95) / pct(sql_ms, 95), 2),
             "queries": opts["queries"], "mean_hits": round(hits / max(opts["queries"], 1), 1),
         }

@@ -28,9 +28,7 @@ class Command(BaseCommand):
                 # the next round retries. Only the exception type is logged, never data.
                 logger.error("monitor round failed: %s; retrying in %ss", type(exc).__name__, loop)
             else:
-                self.stdout.write(
-                    f"escalated={result['escalated']} no_check_in={result['no_check_in']} "
-                    f"no_check_out={result['no_check_out']}")
+                self.stdout.write(" ".join(f"{k}={v}" for k, v in result.items()))
                 self.stdout.flush()
             if not loop:
                 return

@@ -1,0 +1,527 @@
+"""Batch solvers on the vectorised structure (一括割当ての解法).
+
+* `Plan` — a partial assignment (task -> pair) with the helpers' bookings and weekly minutes,
+  so greedy, LP rounding and repairs share one feasibility test.
+* `greedy` — the first-come baseline (tasks by created_at, lowest helper id first).
+* `lp_bound` — the LP relaxation (HiGHS via SciPy) with interval cliques, travel conflicts,
+  weekly caps and the convex load penalty: an upper bound on people served, and a lower bound
+  on cost at a given number served; its fractional solution orders the rounding.
+* `cpsat` — CP-SAT on the pairs of a set of helpers (exact on a component, or one
+  neighbourhood of a large-neighbourhood search with everything else fixed).
+
+Lexicographic objective everywhere: first the number served, then the total cost (pair costs
+plus the in-batch load penalty load·(k−1) for a helper's k-th task).
+"""
+
+from __future__ import annotations
+
+import time
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from .arrays import HelperIndex, Pairs, TaskArrays, scalar_conflict
+from .structure import Structure
+
+
+class Plan:
+    """A feasible partial assignment, grown one pair at a time."""
+
+    def __init__(self, ta: TaskArrays, hx: HelperIndex, pairs: Pairs):
+        self.ta, self.hx, self.pairs = ta, hx, pairs
+        self.chosen = np.full(len(ta.tasks), -1, dtype=np.int64)  # task -> pair index
+        self.booked: dict[int, list[int]] = defaultdict(list)  # helper -> task indices
+        self.used: dict[tuple[int, int], int] = defaultdict(int)  # (helper, week) -> minutes
+
+    def fits(self, k: int) -> bool:
+        ta, hx = self.ta, self.hx
+        ti, hi = int(self.pairs.t[k]), int(self.pairs.h[k])
+        if self.chosen[ti] >= 0:
+            return False
+        wk = int(ta.week[ti])
+        if self.used[hi, wk] + int(ta.minutes[ti]) > int(hx.remaining_minutes[hi]):
+            return False
+        lat, lon = ta.lat[ti], ta.lon[ti]
+        sp, ov = float(hx.speed[hi]), float(hx.overhead[hi])
+        for o in self.booked[hi]:
+            if scalar_conflict(ta, ti, o, lat, lon, ta.lat[o], ta.lon[o], sp, ov):
+                return False
+        return True
+
+    def add(self, k: int) -> None:
+        ti, hi = int(self.pairs.t[k]), int(self.pairs.h[k])
+        self.chosen[ti] = k
+        self.booked[hi].append(ti)
+        self.used[hi, int(self.ta.week[ti])] += int(self.ta.minutes[ti])
+
+    def try_add(self, k: int) -> bool:
+        if self.fits(k):
+            self.add(k)
+            return True
+        return False
+
+    def fill(self, order) -> None:
+        for k in order:
+            self.try_add(int(k))
+
+
+def key_of(pairs: Pairs, chosen: np.ndarray, weights_load_step: int) -> tuple[int, int]:
+    """(served, integer total cost) of a task -> pair vector."""
+    ks = chosen[chosen >= 0]
+    counts = np.bincount(pairs.h[ks], minlength=1) if ks.size else np.zeros(1, dtype=np.int64)
+    load = int((weights_load_step * counts * (counts - 1) // 2).sum())
+    return int(ks.size), int(pairs.cost[ks].sum()) + load
+
+
+def better(a: tuple[int, int], b: tuple[int, int]) -> bool:
+    """True when (served, cost) a is lexicographically better than b."""
+    return a[0] > b[0] or (a[0] == b[0] and a[1] < b[1])
+
+
+def task_ranges(pairs: Pairs, n_tasks: int) -> tuple[np.ndarray, np.ndarray]:
+    lo = np.searchsorted(pairs.t, np.arange(n_tasks), side="left")
+    hi = np.searchsorted(pairs.t, np.arange(n_tasks), side="right")
+    return lo, hi
+
+
+def greedy(ta: TaskArrays, hx: HelperIndex, pairs: Pairs) -> np.ndarray:
+    """First come, first served: tasks by (created_at or start, id), lowest helper id first."""
+    tasks = ta.tasks
+    order = sorted(range(len(tasks)), key=lambda i: (tasks[i].created_at or tasks[i].start, tasks[i].id))
+    lo, hi = task_ranges(pairs, len(tasks))
+    plan = Plan(ta, hx, pairs)
+    for ti in order:
+        for k in range(int(lo[ti]), int(hi[ti])):
+            if plan.try_add(k):
+                break
+    return plan.chosen
+
+
+# ------------------------------------------------------------------------------------- LP
+@dataclass
+class LPBound:
+    served_ub: int  # ⌊LP max served⌋
+    served_lp: float
+    cost_lb: float | None  # integer-cost units, LP min cost at `at_served`
+    at_served: int | None
+    x: np.ndarray | None  # fractional pair values of the cost LP (or the served LP)
+    seconds: float
+    status: str = "optimal"
+
+
+def _lp_matrix(st: Structure, pairs: Pairs, n_tasks: int, step: int, pair_sel: np.ndarray | None = None):
+    """A_ub (sparse), b_ub, costs, n_x, n_y for the LP over all pairs."""
+    from scipy import sparse
+
+    n = len(pairs)
+    rows, cols, vals, b = [], [], [], []
+    r = 0
+    # tasks
+    rows.append(pairs.t.astype(np.int64))
+    cols.append(np.arange(n))
+    vals.append(np.ones(n))
+    b.append(np.ones(n_tasks))
+    r = n_tasks
+    # cliques
+    if st.cliques:
+        sizes = np.fromiter((c.size for c in st.cliques), dtype=np.int64, count=len(st.cliques))
+        rows.append(r + np.repeat(np.arange(len(st.cliques)), sizes))
+        cols.append(np.concatenate(st.cliques))
+        vals.append(np.ones(int(sizes.sum())))
+        b.append(np.ones(len(st.cliques)))
+        r += len(st.cliques)
+    # travel conflicts
+    e = st.edges.shape[0]
+    if e:
+        rows.append(r + np.repeat(np.arange(e), 2))
+        cols.append(st.edges.reshape(-1))
+        vals.append(np.ones(2 * e))
+        b.append(np.ones(e))
+        r += e
+    # weekly caps
+    for idx, mins, cap in st.caps:
+        rows.append(np.full(idx.size, r))
+        cols.append(idx)
+        vals.append(mins.astype(float))
+        b.append(np.array([float(cap)]))
+        r += 1
+    # load: Σx_h − Σ_k y_hk ≤ 1, y_hk ∈ [0, 1] with cost step·(k−1)
+    ycost = []
+    ny = 0
+    if step > 0:
+        for h, idx in st.helper_pairs.items():
+            km = st.kmax.get(h, 1)
+            if km < 2:
+                continue
+            rows.append(np.full(idx.size, r))
+            cols.append(idx)
+            vals.append(np.ones(idx.size))
+            k = km - 1
+            rows.append(np.full(k, r))
+            cols.append(n + ny + np.arange(k))
+            vals.append(-np.ones(k))
+            b.append(np.array([1.0]))
+            ycost.append(step * np.arange(1, km, dtype=float))
+            ny += k
+            r += 1
+    A = sparse.csr_matrix(
+        (np.concatenate(vals), (np.concatenate(rows), np.concatenate(cols))), shape=(r, n + ny))
+    cost = np.concatenate([pairs.cost.astype(float)] + ycost) if ycost else pairs.cost.astype(float)
+    return A, np.concatenate(b), cost, n, ny
+
+
+def lp_bound(st: Structure, pairs: Pairs, n_tasks: int, step: int, *, at_served: int | None = None,
+             time_limit: float = 60.0) -> LPBound:
+    """Upper bound on served and lower bound on cost at `at_served` (default: ⌊max served⌋)."""
+    from scipy import sparse
+    from scipy.optimize import linprog
+
+    t0 = time.perf_counter()
+    n = len(pairs)
+    if n == 0:
+        return LPBound(0, 0.0, 0.0, 0, np.zeros(0), 0.0)
+    A, b, cost, nx, ny = _lp_matrix(st, pairs, n_tasks, step)
+    opts = {"time_limit": max(0.5, time_limit), "presolve": True}
+    c1 = np.concatenate([-np.ones(nx), np.zeros(ny)])
+    r1 = linprog(c1, A_ub=A, b_ub=b, bounds=(0, 1), method="highs", options=opts)
+    if r1.status != 0:
+        return LPBound(n_tasks, float(n_tasks), None, None, None, time.perf_counter() - t0,
+                       "time_limit" if r1.status == 1 else "failed")
+    served_lp = float(-r1.fun)
+    ub = int(np.floor(served_lp + 1e-6))
+    target = ub if at_served is None else min(at_served, ub)
+    left = time_limit - (time.perf_counter() - t0)
+    row = sparse.csr_matrix(np.concatenate([-np.ones(nx), np.zeros(ny)])[None, :])
+    A2 = sparse.vstack([A, row], format="csr")
+    b2 = np.concatenate([b, [-float(target)]])
+    r2 = linprog(cost, A_ub=A2, b_ub=b2, bounds=(0, 1), method="highs",
+                 options={"time_limit": max(0.5, left), "presolve": True})
+    if r2.status != 0:
+        return LPBound(ub, served_lp, None, None, r1.x[:nx], time.perf_counter() - t0,
+                       "time_limit" if r2.status == 1 else "failed")
+    # HiGHS' optimum is within its feasibility tolerance; step down by that much.
+    lb = float(r2.fun) - 1e-6 * max(1.0, abs(float(r2.fun)))
+    return LPBound(ub, served_lp, lb, target, r2.x[:nx], time.perf_counter() - t0)
+
+
+def cost_lb_at(st: Structure, pairs: Pairs, n_tasks: int, step: int, served: int,
+               time_limit: float) -> float | None:
+    """LP lower bound on cost over assignments serving at least `served`."""
+    from scipy import sparse
+    from scipy.optimize import linprog
+
+    if len(pairs) == 0:
+        return 0.0
+    A, b, cost, nx, ny = _lp_matrix(st, pairs, n_tasks, step)
+    row = sparse.csr_matrix(np.concatenate([-np.ones(nx), np.zeros(ny)])[None, :])
+    r = linprog(cost, A_ub=sparse.vstack([A, row], format="csr"), b_ub=np.concatenate([b, [-float(served)]]),
+                bounds=(0, 1), method="highs", options={"time_limit": max(0.5, time_limit)})
+    if r.status != 0:
+        return None
+    return float(r.fun) - 1e-6 * max(1.0, abs(float(r.fun)))
+
+
+def lp_round(ta, hx, pairs: Pairs, x: np.ndarray, base: np.ndarray | None = None) -> np.ndarray:
+    """Round an LP solution: pairs by value (then cost) into a Plan, then fill the rest."""
+    plan = Plan(ta, hx, pairs)
+    order = np.lexsort((pairs.cost, -np.round(x, 6)))
+    strong = order[x[order] > 1e-6]
+    plan.fill(strong)
+    # Fill: every remaining task, cheapest feasible helper first.
+    rest = np.lexsort((pairs.cost, pairs.t))
+    plan.fill(rest[plan.chosen[pairs.t[rest]] < 0])
+    return plan.chosen
+
+
+# ------------------------------------------------------------------------------------ CP-SAT
+@dataclass
+class SubResult:
+    chosen: dict[int, int]  # task index -> pair index, for the tasks of the sub-problem
+    optimal: bool
+    status: str
+    variables: int = 0
+    extra: dict = field(default_factory=dict)
+
+
+class Cliques:
+    """The structure indexed by helper, to build CP-SAT models over any set of helpers."""
+
+    def __init__(self, st: Structure, pairs: Pairs):
+        self.st = st
+        self.by_helper_cliques: dict[int, list[np.ndarray]] = defaultdict(list)
+        for c in st.cliques:
+            self.by_helper_cliques[int(pairs.h[c[0]])].append(c)
+        self.by_helper_edges: dict[int, list[np.ndarray]] = defaultdict(list)
+        if st.edges.shape[0]:
+            eh = pairs.h[st.edges[:, 0]]
+            order = np.argsort(eh, kind="stable")
+            eh_s = eh[order]
+            cut = np.flatnonzero(np.diff(eh_s)) + 1
+            for grp in np.split(order, cut):
+                if grp.size:
+                    self.by_helper_edges[int(eh[grp[0]])].append(st.edges[grp])
+        self.by_helper_caps: dict[int, list] = defaultdict(list)
+        for idx, mins, cap in st.caps:
+            self.by_helper_caps[int(pairs.h[idx[0]])].append((idx, mins, cap))
+
+
+def cpsat(ta: TaskArrays, pairs: Pairs, cl: Cliques, helpers: list[int], allowed_task: np.ndarray,
+          step: int, hint: dict[int, int], time_limit: float, *, num_workers: int = 1,
+          random_seed: int = 0, deterministic: bool = True, solver_params: dict | None = None,
+          wall_limit: float | None = None) -> SubResult:
+    """Exact lexicographic optimum over the pairs of `helpers` whose task is allowed.
+
+    Everything outside is fixed: the caller only allows tasks that are free or assigned to
+    one of these helpers, and every task of these helpers is inside, so their constraints are
+    complete. `hint` (task -> pair) is the current solution of the sub-problem.
+    """
+    from ortools.sat.python import cp_model
+
+    st = cl.st
+    model = cp_model.CpModel()
+    x: dict[int, object] = {}
+    by_task: dict[int, list[int]] = defaultdict(list)
+    for h in helpers:
+        for k in st.helper_pairs.get(h, ()).tolist():
+            ti = int(pairs.t[k])
+            if allowed_task[ti]:
+                x[k] = model.NewBoolVar("")
+                by_task[ti].append(k)
+    if not x:
+        return SubResult({}, True, "OPTIMAL", 0)
+    for ks in by_task.values():
+        if len(ks) > 1:
+            model.AddAtMostOne(x[k] for k in ks)
+    load_terms = []
+    for h in helpers:
+        for c in cl.by_helper_cliques.get(h, ()):
+            vs = [x[k] for k in c.tolist() if k in x]
+            if len(vs) > 1:
+                model.AddAtMostOne(vs)
+        for e in cl.by_helper_edges.get(h, ()):
+            for a, b in e.tolist():
+                if a in x and b in x:
+                    model.AddBoolOr([x[a].Not(), x[b].Not()])
+        for idx, mins, cap in cl.by_helper_caps.get(h, ()):
+            terms = [(x[k], int(m)) for k, m in zip(idx.tolist(), mins.tolist(), strict=True) if k in x]
+            if sum(m for _, m in terms) > cap:
+                model.Add(sum(m * v for v, m in terms) <= cap)
+        hv = [x[k] for k in st.helper_pairs.get(h, ()).tolist() if k in x]
+        km = min(st.kmax.get(h, 1), len(hv))
+        if step > 0 and len(hv) >= 2:
+            ys = [model.NewBoolVar("") for _ in range(2, km + 1)]
+            model.Add(sum(hv) <= 1 + sum(ys))
+            for j in range(len(ys) - 1):
+                model.AddImplication(ys[j + 1], ys[j])
+            load_terms.extend((y, step * (k - 1)) for k, y in enumerate(ys, start=2))
+        elif len(hv) > km:
+            model.Add(sum(hv) <= km)
+    keys = list(x)
+    cost = [int(pairs.cost[k]) for k in keys]
+    big = 2 * sum(max(abs(int(pairs.cost[k])) for k in ks) for ks in by_task.values())
+    big += sum(c for _, c in load_terms) + 1
+    served = sum(x.values())
+    model.Minimize(sum(c * x[k] for k, c in zip(keys, cost, strict=True))
+                   + sum(c * y for y, c in load_terms) - big * served)
+    hint_pairs = set(hint.values())
+    counts: dict[int, int] = defaultdict(int)
+    for k in hint_pairs:
+        counts[int(pairs.h[k])] += 1
+    for k in keys:
+        model.AddHint(x[k], 1 if k in hint_pairs else 0)
+    solver = cp_model.CpSolver()
+    p = solver.parameters
+    p.num_workers = max(1, int(num_workers))
+    p.random_seed = int(random_seed)
+    limit = max(0.05, time_limit)
+    if deterministic:
+        p.max_deterministic_time = limit
+        p.max_time_in_seconds = 2 * limit
+    else:
+        p.max_time_in_seconds = limit
+    if wall_limit is not None:
+        p.max_time_in_seconds = max(0.05, min(p.max_time_in_seconds, wall_limit))
+    p.linearization_level = 2
+    for k, v in (solver_params or {}).items():
+        setattr(p, k, v)
+    status = solver.Solve(model)
+    name = solver.StatusName(status)
+    if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+        return SubResult(dict(hint), False, name, len(x))
+    chosen = {int(pairs.t[k]): k for k in keys if solver.BooleanValue(x[k])}
+    return SubResult(chosen, status == cp_model.OPTIMAL, name, len(x))
+
+
+def constructive(ta: TaskArrays, hx: HelperIndex, pairs: Pairs, rule: str) -> np.ndarray:
+    """A serve-more construction (not first-come): two rules, both one pass over the tasks.
+
+    * "scarce": tasks with the fewest candidate helpers first; each to the feasible helper with
+      the fewest candidate tasks (ties: cheaper).
+    * "finish": tasks by end time (earliest first, as in optimal interval scheduling); each to
+      the feasible helper with the fewest candidate tasks (ties: cheaper).
+    """
+    n_tasks = len(ta.tasks)
+    lo, hi = task_ranges(pairs, n_tasks)
+    n_cand = hi - lo
+    helper_deg = np.bincount(pairs.h, minlength=hx.n)
+    if rule == "scarce":
+        order = np.lexsort((ta.ts, n_cand))
+    else:
+        order = np.lexsort((n_cand, ta.te))
+    plan = Plan(ta, hx, pairs)
+    pref = np.lexsort((pairs.cost, helper_deg[pairs.h], pairs.t))  # within task: scarce helper first
+    for ti in order.tolist():
+        a, b = int(lo[ti]), int(hi[ti])
+        if a == b:
+            continue
+        for k in pref[a:b].tolist():
+            if plan.try_add(k):
+                break
+    return plan.chosen
+
+
+def one_each(ta: TaskArrays, hx: HelperIndex, pairs: Pairs) -> np.ndarray:
+    """The cheapest plan that gives every helper at most one request (一人一件の最小費用割当て).
+
+    One request per helper never conflicts (every pair is feasible on its own), so the
+    min-cost maximum bipartite matching — LAPJVsp in SciPy, a dummy "unserved" column per
+    request costing more than any chain of reassignments can save — is a feasible plan. Where
+    helpers outnumber requests it serves almost as many as the optimum at close to the LP's
+    lower bound on cost (town(10000, 50000): 9,426 of 9,454 at 29,269 against the bound 29,289
+    at 9,454, in 0.7 s), so a short repair gives a near-optimal start for the search.
+    """
+    from scipy import sparse
+    from scipy.sparse.csgraph import min_weight_full_bipartite_matching
+
+    n_t = len(ta.tasks)
+    chosen = np.full(n_t, -1, dtype=np.int64)
+    if len(pairs) == 0:
+        return chosen
+    helpers, hpos = np.unique(pairs.h, return_inverse=True)
+    w = pairs.cost.astype(float) / 1000.0
+    w = w - w.min() + 1.0  # positive (an explicit zero would be a missing edge)
+    big = 4.0 * n_t * float(w.max())  # unserving one request costs more than any chain saves
+    rows = np.concatenate([pairs.t, np.arange(n_t)])
+    cols = np.concatenate([hpos, helpers.size + np.arange(n_t)])
+    vals = np.concatenate([w, np.full(n_t, big)])
+    g = sparse.csr_matrix((vals, (rows, cols)), shape=(n_t, helpers.size + n_t))
+    r, c = min_weight_full_bipartite_matching(g)
+    real = c < helpers.size
+    r, c = r[real], c[real]
+    idx = sparse.csr_matrix((np.arange(1, len(pairs) + 1, dtype=np.int64), (pairs.t, hpos)),
+                            shape=(n_t, helpers.size))
+    ks = np.asarray(idx[r, c]).ravel() - 1
+    plan = Plan(ta, hx, pairs)
+    plan.fill(ks[np.argsort(r)])  # re-checked by the shared rule, though one each cannot clash
+    return plan.chosen
+
+
+def flow_bound(st: Structure, pairs: Pairs, n_tasks: int) -> int:
+    """Upper bound on served by max flow: each task once, each helper at most kmax tasks."""
+    from scipy import sparse
+    from scipy.sparse.csgraph import maximum_flow
+
+    if len(pairs) == 0:
+        return 0
+    helpers = np.unique(pairs.h)
+    hpos = np.searchsorted(helpers, pairs.h)
+    nt, nh = n_tasks, helpers.size
+    src, sink = nt + nh, nt + nh + 1
+    caps_h = np.array([st.kmax.get(int(h), 1) for h in helpers.tolist()], dtype=np.int32)
+    rows = np.concatenate([np.full(nt, src), pairs.t, nt + np.arange(nh)])
+    cols = np.concatenate([np.arange(nt), nt + hpos, np.full(nh, sink)])
+    caps = np.concatenate([np.ones(nt, dtype=np.int32), np.ones(len(pairs), dtype=np.int32), caps_h])
+    g = sparse.csr_matrix((caps, (rows, cols)), shape=(nt + nh + 2, nt + nh + 2))
+    return int(maximum_flow(g, src, sink).flow_value)
+
+
+def flow_cost_bound(st: Structure, pairs: Pairs, n_tasks: int, step: int, served: int) -> int | None:
+    """Lower bound on the integer cost of serving exactly `served`, by min-cost flow.
+
+    The relaxation keeps each request once, each helper at most `kmax` requests and the load
+    penalty (the helper's k-th unit costs step·(k−1)), and drops time conflicts and weekly
+    caps, so every feasible plan serving `served` is a flow of that size. Always available
+    (OR-Tools' min-cost flow: 0.35 s at 269,657 pairs); weaker than the LP where helpers are
+    scarce (town(2000, 800): 5,798 against the LP's 7,179), within 1.2 % of it where they are
+    plentiful (town(10000, 50000): 28,959 against 29,289). None when no flow of that size exists.
+    """
+    from ortools.graph.python import min_cost_flow
+
+    if served <= 0 or len(pairs) == 0:
+        return 0 if served <= 0 else None
+    helpers, hpos = np.unique(pairs.h, return_inverse=True)
+    nh = helpers.size
+    src, sink = n_tasks + nh, n_tasks + nh + 1
+    kmax = np.array([max(1, st.kmax.get(int(h), 1)) for h in helpers.tolist()], dtype=np.int64)
+    hh = np.repeat(np.arange(nh), kmax)
+    kk = np.arange(hh.size) - np.repeat(np.cumsum(kmax) - kmax, kmax)  # 0, 1, … per helper
+    shift = max(0, -int(pairs.cost.min()))  # non-negative arc costs; served·shift taken off
+    starts = np.concatenate([np.full(n_tasks, src), pairs.t, n_tasks + hh]).astype(np.int32)
+    ends = np.concatenate([np.arange(n_tasks), n_tasks + hpos, np.full(hh.size, sink)]).astype(np.int32)
+    costs = np.concatenate([np.zeros(n_tasks, dtype=np.int64), pairs.cost.astype(np.int64) + shift,
+                            int(step) * kk])
+    f = min_cost_flow.SimpleMinCostFlow()
+    f.add_arcs_with_capacity_and_unit_cost(starts, ends, np.ones(starts.size, dtype=np.int64), costs)
+    f.set_node_supply(src, int(served))
+    f.set_node_supply(sink, -int(served))
+    if f.solve() != f.OPTIMAL:
+        return None
+    return int(f.optimal_cost()) - int(served) * shift
+
+
+def _lp(c, A, b, time_limit):
+    from scipy.optimize import linprog
+
+    return linprog(c, A_ub=A, b_ub=b, bounds=(0, 1), method="highs-ipm",
+                   options={"time_limit": max(0.5, time_limit)})
+
+
+def lp_worker(conn, st: Structure, pairs: Pairs, n_tasks: int, step: int, served_now,
+              time_limit: float) -> None:
+    """In a worker process: the LP bound on served, then LP bounds on cost at the served
+    count the search has reached (again while that count keeps growing and time is left).
+
+    Sends ("served", ⌊LP⌋, LP value, x, seconds), then for each cost LP
+    ("cost", bound, at_served, slope, x, seconds), then ("done",). `slope` is the LP's
+    marginal cost of serving one more (the dual of the served row, ≥ 0): the LP optimum f(s)
+    is convex in s, so f(at) + slope·(s − at) is a lower bound at every s (a tangent).
+    """
+    from scipy import sparse
+
+    t0 = time.perf_counter()
+    try:
+        A, b, cost, nx, ny = _lp_matrix(st, pairs, n_tasks, step)
+        c1 = np.concatenate([-np.ones(nx), np.zeros(ny)])
+        r1 = _lp(c1, A, b, time_limit)
+        if r1.status != 0:
+            conn.send(("failed", r1.status, time.perf_counter() - t0))
+            return
+        val = float(-r1.fun)
+        # Interior point stops within its tolerance (1e-8 relative): round up past it.
+        ub = int(np.floor(val * (1 + 1e-7) + 1e-6))
+        conn.send(("served", ub, val, r1.x[:nx], time.perf_counter() - t0))
+        row = sparse.csr_matrix(np.concatenate([-np.ones(nx), np.zeros(ny)])[None, :])
+        A2 = sparse.vstack([A, row], format="csr")
+        done: list[int] = []
+        while True:
+            s = min(int(served_now.value), ub)
+            left = time_limit - (time.perf_counter() - t0)
+            if s in done or (done and left < 1.5 * (time.perf_counter() - t0) / (len(done) + 1)):
+                break  # nothing new to bound, or the next LP would not be back in time
+            r2 = _lp(cost, A2, np.concatenate([b, [-float(s)]]), left)
+            if r2.status != 0:
+                if not done:
+                    conn.send(("failed", r2.status, time.perf_counter() - t0))
+                    return
+                break
+            lb = float(r2.fun) - 1e-6 * max(1.0, abs(float(r2.fun)))
+            marg = getattr(getattr(r2, "ineqlin", None), "marginals", None)
+            slope = max(0.0, -float(marg[-1])) if marg is not None else None
+            conn.send(("cost", lb, s, slope, r2.x[:nx], time.perf_counter() - t0))
+            done.append(s)
+        conn.send(("done",))
+    except Exception as exc:  # noqa: BLE001 (the parent only needs to know it failed)
+        conn.send(("failed", repr(exc)[:200], time.perf_counter() - t0))
+    finally:
+        conn.close()

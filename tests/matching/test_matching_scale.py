@@ -1,0 +1,243 @@
+"""Batch matching at scale (issue 12): vectorised preparation agrees with the scalar rules,
+greedy is the first-come rule, every answer carries a bound that is never below it, and the
+decomposed / LNS paths reach the CP-SAT proven optimum where it can be proven."""
+
+from collections import defaultdict
+
+import numpy as np
+from hypothesis import given, settings
+
+from sasaeai.matching import Weights, assign_batch, assign_greedy, check, conflict, engine, rank
+from sasaeai.matching.arrays import HelperIndex, index_for
+from sasaeai.matching.geo import haversine_km
+from sasaeai.matching.scoring import COST_SCALE, int_cost, make_candidate
+from sasaeai.matching.synth import town
+from tests.matching.test_matching_properties import SETTINGS, assert_valid, helpers_st, tasks_st
+
+
+def _scalar_pairs(tasks, helpers):
+    w = Weights()
+    out = {}
+    for ti, t in enumerate(tasks):
+        for h in helpers:
+            d = haversine_km(h.home, t.place)
+            if not check(t, h):
+                out[ti, h.id] = int_cost(make_candidate(t, h, d, w).cost)
+    return out
+
+
+def _vector_pairs(tasks, helpers):
+    p = engine._prepare(tasks, helpers, Weights())
+    ids = p.hx.ids
+    return {(int(t), int(ids[h])): int(c) for t, h, c in
+            zip(p.pairs.t.tolist(), p.pairs.h.tolist(), p.pairs.cost.tolist(), strict=True)}
+
+
+def test_vectorised_pairs_equal_check_and_make_candidate_on_a_town():
+    tasks, helpers = town(80, 120, seed=3)
+    scalar, vector = _scalar_pairs(tasks, helpers), _vector_pairs(tasks, helpers)
+    assert vector.keys() == scalar.keys()
+    # Costs agree to the thousandth (distances differ only in the last floating-point bits).
+    assert all(abs(vector[k] - scalar[k]) <= 1 for k in scalar)
+    assert len(scalar) > 100
+
+
+@settings(SETTINGS, max_examples=80)
+@given(tasks=tasks_st(), helpers=helpers_st())
+def test_vectorised_pairs_equal_check_on_random_instances(tasks, helpers):
+    scalar, vector = _scalar_pairs(tasks, helpers), _vector_pairs(tasks, helpers)
+    assert vector.keys() == scalar.keys()
+    assert all(abs(vector[k] - scalar[k]) <= 1 for k in scalar)
+
+
+def _reference_greedy(tasks, helpers):
+    """The first-come rule written plainly: tasks by created_at, lowest feasible helper id."""
+    booked = defaultdict(list)
+    used = defaultdict(float)
+    out = {}
+    for t in sorted(tasks, key=lambda t: (t.created_at or t.start, t.id)):
+        for h in sorted(helpers, key=lambda h: h.id):
+            if check(t, h):
+                continue
+            if h.hours_booked_in_week + used[h.id] + t.hours > h.weekly_hours_cap + 1e-6:
+                continue
+            if any(conflict(t.start, t.end, t.place, o.start, o.end, o.place, h.travel_mode)
+                   for o in booked[h.id]):
+                continue
+            out[t.id] = h.id
+            booked[h.id].append(t)
+            used[h.id] += t.hours
+            break
+    return out
+
+
+def test_greedy_is_the_first_come_rule():
+    tasks, helpers = town(120, 60, seed=6)
+    assert assign_greedy(tasks, helpers).pairs == _reference_greedy(tasks, helpers)
+
+
+@settings(SETTINGS, max_examples=120)
+@given(tasks=tasks_st(), helpers=helpers_st())
+def test_bound_is_never_below_the_solution(tasks, helpers):
+    for strategy in ("auto", "lns"):
+        res = assign_batch(tasks, helpers, time_limit_s=5, strategy=strategy)
+        assert_valid(res, tasks, helpers)
+        s = res.stats
+        assert s["bound_served"] >= res.served
+        if s["bound_cost"] is not None:  # a bound on cost at the number served, whatever it is
+            assert s["bound_cost"] <= res.total_cost + 1e-9
+        assert s["gap_served_percent"] >= 0
+        assert s["gap_cost_percent"] is None or s["gap_cost_percent"] >= 0
+        assert res.method.startswith("batch:") and "fallback" not in res.method
+
+
+@settings(SETTINGS, max_examples=60)
+@given(tasks=tasks_st(), helpers=helpers_st())
+def test_lns_and_decomposition_reach_the_proven_optimum_on_small_instances(tasks, helpers):
+    exact = assign_batch(tasks, helpers, time_limit_s=5, strategy="exact")
+    assert exact.stats["optimal"]
+    lns = assign_batch(tasks, helpers, time_limit_s=3, strategy="lns")
+    assert (lns.served, lns.total_cost) == (exact.served, exact.total_cost)
+
+
+def test_lns_reaches_the_optimum_of_a_town_and_reports_its_gap():
+    tasks, helpers = town(40, 25, seed=9)
+    exact = assign_batch(tasks, helpers, time_limit_s=10, strategy="exact")
+    assert exact.stats["optimal"] and exact.stats["gap_percent"] == 0.0
+    lns = assign_batch(tasks, helpers, time_limit_s=8, strategy="lns")
+    assert (lns.served, lns.total_cost) == (exact.served, exact.total_cost)
+    assert lns.stats["bound_served"] >= exact.served
+    assert not lns.stats["optimal"] and lns.method != "batch:cp-sat"
+
+
+def test_lp_tangents_bound_the_cost_at_every_number_served():
+    """The LP worker's cost bound at one served count, with its marginal cost, is a tangent of
+    the convex LP value function: never above the LP optimum at any other served count."""
+    import multiprocessing as mp
+
+    from sasaeai.matching import solve
+    from sasaeai.matching.structure import build
+
+    tasks, helpers = town(120, 40, seed=3)
+    p = engine._prepare(tasks, helpers, Weights())
+    st = build(p.ta, p.hx, p.pairs)
+    step = int_cost(Weights().load)
+    served_now = mp.Value("q", 0, lock=False)
+    parent, child = mp.Pipe(duplex=False)
+    first = solve.lp_bound(st, p.pairs, len(tasks), step)
+    served_now.value = first.served_ub - 6
+    solve.lp_worker(child, st, p.pairs, len(tasks), step, served_now, 60.0)
+    job = engine._LPJob()
+    job.conn = parent
+    job._read()
+    assert job.served_ub == first.served_ub and len(job.tangents) == 1
+    (lb, at, slope), = job.tangents
+    assert at == first.served_ub - 6 and slope is not None and slope >= 0
+    for served in range(at - 10, first.served_ub + 1, 2):
+        exact = solve.cost_lb_at(st, p.pairs, len(tasks), step, served, 60.0)
+        assert job.cost_lb(served) <= exact + 1e-6 * max(1.0, abs(exact))
+    assert abs(job.cost_lb(at) - lb) <= 2e-6 * abs(lb)  # only the solver tolerance apart
+    assert job.cost_lb(at + 4) > lb  # the slope tightens the bound above the LP's point
+
+
+def test_decomposition_solves_each_component_exactly():
+    # Two towns far apart: two independent groups of components, each proven optimal.
+    a_t, a_h = town(30, 15, seed=2)
+    b_t, b_h = town(30, 15, seed=4)
+    import dataclasses
+
+    from sasaeai.matching.model import Point
+
+    far = [dataclasses.replace(t, id=t.id + 1000, place=Point(t.place.lat + 1.0, t.place.lon))
+           for t in b_t]
+    far_h = [dataclasses.replace(h, id=h.id + 1000, home=Point(h.home.lat + 1.0, h.home.lon))
+             for h in b_h]
+    res = assign_batch(a_t + far, a_h + far_h, time_limit_s=10)
+    assert res.stats["components"] >= 2 and res.stats["optimal"]
+    one = assign_batch(a_t, a_h, time_limit_s=10)
+    two = assign_batch(far, far_h, time_limit_s=10)
+    assert res.served == one.served + two.served
+    assert abs(res.total_cost - (one.total_cost + two.total_cost)) < 1e-6
+
+
+def test_batch_stays_within_its_wall_clock_limit_on_a_large_component():
+    import time
+
+    tasks, helpers = town(400, 250, seed=1)
+    t0 = time.perf_counter()
+    res = assign_batch(tasks, helpers, time_limit_s=4, strategy="lns")
+    elapsed = time.perf_counter() - t0
+    greedy = assign_greedy(tasks, helpers)
+    assert (res.served, -res.total_cost) >= (greedy.served, -greedy.total_cost)
+    assert elapsed < 4 + 3.0  # the limit plus the worker's shutdown and Python's slack
+    assert res.stats["bound_served"] >= res.served
+    assert res.stats["seconds"] <= elapsed
+
+
+def test_rank_reuses_the_helper_arrays_and_agrees_with_the_full_ranking():
+    tasks, helpers = town(10, 3000, seed=5)
+    idx = index_for(helpers)
+    assert index_for(helpers) is idx  # same list object: arrays built once
+    changed = list(helpers)
+    assert index_for(changed) is not idx  # another list: its own index
+    helpers_copy = list(helpers)
+    first = index_for(helpers_copy)
+    helpers_copy[0] = helpers_copy[1]
+    assert index_for(helpers_copy) is not first  # changed in place: rebuilt
+    assert isinstance(idx, HelperIndex)
+    for t in tasks:
+        full, rej = rank(t, helpers, limit=10)
+        quick, none = rank(t, idx, limit=10, rejections=False)
+        assert quick == full and none == []
+        by_id = {h.id: h for h in helpers}
+        assert all(r.codes == check(t, by_id[r.helper_id]) for r in rej[:200])
+        assert all(abs(c.cost * COST_SCALE - round(c.cost * COST_SCALE)) < 1e-6 for c in quick)
+
+
+def test_greedy_at_scale_is_vectorised():
+    # Not a timing assertion: the preparation builds no Candidate per pair.
+    tasks, helpers = town(300, 600, seed=2)
+    p = engine._prepare(tasks, helpers, Weights())
+    assert isinstance(p.pairs.cost, np.ndarray) and len(p.pairs) > 500
+
+
+def test_one_each_is_the_min_cost_matching_and_a_feasible_plan():
+    """`one_each` gives every helper at most one request at the minimum total cost, serving
+    as many as a maximum matching: the cost of scipy's linear_sum_assignment over the same
+    pairs (a dummy "unserved" column per request), and the shared feasibility rule holds."""
+    from scipy.optimize import linear_sum_assignment
+
+    from sasaeai.matching import solve
+
+    for seed in (2, 5):
+        tasks, helpers = town(60, 45, seed=seed)
+        p = engine._prepare(tasks, helpers, Weights())
+        chosen = solve.one_each(p.ta, p.hx, p.pairs)
+        ks = chosen[chosen >= 0]
+        assert np.bincount(p.pairs.h[ks]).max(initial=0) <= 1
+        n_t, n_h = len(tasks), p.hx.n
+        big = 10**9
+        m = np.full((n_t, n_h + n_t), 10**12, dtype=np.int64)  # no pair
+        m[p.pairs.t, p.pairs.h] = p.pairs.cost
+        m[np.arange(n_t), n_h + np.arange(n_t)] = big
+        r, c = linear_sum_assignment(m)
+        served = int((c < n_h).sum())
+        assert ks.size == served
+        assert int(p.pairs.cost[ks].sum()) == int(m[r, c][c < n_h].sum())
+
+
+@settings(SETTINGS, max_examples=60)
+@given(tasks=tasks_st(), helpers=helpers_st())
+def test_flow_cost_bound_is_never_above_the_optimum(tasks, helpers):
+    from sasaeai.matching import solve
+    from sasaeai.matching.structure import build
+
+    exact = assign_batch(tasks, helpers, time_limit_s=5, strategy="exact")
+    assert exact.stats["optimal"]
+    p = engine._prepare(tasks, helpers, Weights())
+    st = build(p.ta, p.hx, p.pairs)
+    lb = solve.flow_cost_bound(st, p.pairs, len(tasks), int_cost(Weights().load), exact.served)
+    assert lb is not None and lb / COST_SCALE <= exact.total_cost + 1e-9
+    # Serving more than the max-flow bound is impossible: no flow of that size.
+    too_many = solve.flow_bound(st, p.pairs, len(tasks)) + 1
+    assert solve.flow_cost_bound(st, p.pairs, len(tasks), 1000, too_many) is None

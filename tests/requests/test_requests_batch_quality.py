@@ -1,0 +1,54 @@
+"""Issue 12: a batch run in the web UI and the API shows how it was solved and how far it
+can be from the optimum (「最適解」 / 「最適解との差 0.4 % 以内」), and is confirmed as before."""
+
+import pytest
+
+from sasaeai.requests import batch, services
+from sasaeai.requests.models import MatchingRun
+
+from .conftest import tomorrow_at
+
+pytestmark = pytest.mark.django_db
+
+
+def _request(town, hour=10):
+    return services.create_request(user=town.proxy_user, recipient=town.resident, category="housework",
+                                   starts_at=tomorrow_at(hour), duration_minutes=60)
+
+
+def test_run_page_and_api_show_method_and_gap_and_the_run_confirms(town, client_for):
+    _request(town, 10)
+    _request(town, 13)
+    coord = client_for(town.coordinator)
+    day = tomorrow_at(10).date().isoformat()
+    r = coord.post("/requests/matching/", {"day": day, "area": ""})
+    assert r.status_code == 302
+    run = MatchingRun.objects.latest("pk")
+    assert run.method == "batch:cp-sat" and run.stats["optimal"] and run.stats["gap_percent"] == 0.0
+    assert run.stats["seconds"] <= batch.default_time_limit()
+    page = coord.get(r["Location"], headers={"accept-language": "ja"}).content.decode()
+    assert 'id="run-gap"' in page and "最適解" in page and "厳密解法（CP-SAT）" in page
+    data = coord.get(f"/api/v1/matching/runs/{run.pk}").json()
+    q = data["quality"]
+    assert q["optimal"] and q["gap_percent"] == 0.0 and q["method"] == "batch:cp-sat"
+    assert q["bound_served"] == run.stats["served"]
+    done = coord.post(f"/requests/matching/{run.pk}/confirm/")
+    assert done.status_code == 302
+    run.refresh_from_db()
+    assert run.status == MatchingRun.Status.CONFIRMED
+
+
+def test_quality_in_words_for_a_gap_and_for_no_bound(town):
+    run = MatchingRun(municipality=town.municipality, day=tomorrow_at(10).date(),
+                      method="batch:cp-sat+construct+lns",
+                      stats={"optimal": False, "gap_percent": 0.4, "bound_served": 9482})
+    from django.utils import translation
+
+    with translation.override("ja"):
+        q = batch.quality(run)
+        assert q["text"] == "最適解との差 0.4 % 以内"
+        assert q["method_label"] == "厳密解法（CP-SAT）・より多く割り当てる構成法・大近傍探索"
+    with translation.override("en"):
+        assert batch.quality(run)["text"] == "Within 0.4 % of the optimum"
+        run.stats = {"optimal": False, "gap_percent": None}
+        assert batch.quality(run)["text"] == "No bound available in the time limit"
