@@ -52,3 +52,35 @@ def test_quality_in_words_for_a_gap_and_for_no_bound(town):
         assert batch.quality(run)["text"] == "Within 0.4 % of the optimum"
         run.stats = {"optimal": False, "gap_percent": None}
         assert batch.quality(run)["text"] == "No bound available in the time limit"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_engine_searches_outside_any_transaction(town, monkeypatch):
+    """On SQLite a write transaction holds the one write lock: a 60-second search inside it
+    would make every other writer in the town wait or fail. The run is written afterwards."""
+    import sasaeai.matching as matching
+    from django.db import connection
+
+    seen = []
+    real = matching.assign_batch
+
+    def spy(*args, **kwargs):
+        seen.append(connection.in_atomic_block)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(matching, "assign_batch", spy)
+    _request(town, 10)
+    run = batch.run_batch(municipality=town.municipality, day=tomorrow_at(10).date(), by=town.coordinator)
+    assert seen == [False]
+    assert run.lines.count() == 1 and run.stats["requests"] == 1
+
+
+def test_gunicorn_lets_a_batch_run_finish(settings):
+    """gunicorn kills a worker after 30 s by default; a batch run may search for the whole limit."""
+    from sasaeai.core.management.commands.serve_all import Command
+
+    settings.SASAEAI_MATCHING_TIME_LIMIT_S = 60
+    web = Command().children("127.0.0.1:8000", web="gunicorn", workers=2, task_workers=1,
+                             monitor_interval=60)[0]
+    argv = web.argv
+    assert int(argv[argv.index("--timeout") + 1]) >= 60 + 30

@@ -199,12 +199,14 @@ def override_text(codes, lang: str | None = None) -> str:
 # --- writes -----------------------------------------------------------------------------------
 
 
-@transaction.atomic
 def run_batch(*, municipality, day, by, area=None, time_limit_s: float | None = None) -> MatchingRun:
     """Propose an assignment of the municipality's open requests of `day` (OR-Tools).
 
     The engine returns within `time_limit_s` (default `default_time_limit()`) with a bound;
-    the method and the gap are kept in the run's stats (see `quality`)."""
+    the method and the gap are kept in the run's stats (see `quality`). The engine runs
+    outside any transaction (on SQLite a write transaction would hold the database's one
+    write lock for the whole search); the run and its lines are then written in one.
+    A proposal changes nothing else: `confirm_run` re-checks every line when it books."""
     if time_limit_s is None:
         time_limit_s = default_time_limit()
     from sasaeai.matching import assign_batch
@@ -225,6 +227,11 @@ def run_batch(*, municipality, day, by, area=None, time_limit_s: float | None = 
     tasks = [task_for(r) for r in reqs]
     helpers, profiles = helpers_for(municipality.pk, tasks)
     assignment = assign_batch(tasks, helpers, time_limit_s=time_limit_s) if tasks else None
+    with transaction.atomic():
+        return _write_run(municipality, area, day, by, reqs, profiles, assignment, skipped_consent)
+
+
+def _write_run(municipality, area, day, by, reqs, profiles, assignment, skipped_consent) -> MatchingRun:
     run = MatchingRun.objects.create(
         municipality=municipality, area=area, day=day, created_by=by,
         method=getattr(assignment, "method", "") if assignment else "",

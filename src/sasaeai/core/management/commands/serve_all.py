@@ -20,9 +20,18 @@ wildcard address) so that notification links point at this server.
 import os
 import sys
 
+from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
 from sasaeai.core.supervisor import Child, Supervisor
+
+
+def web_timeout() -> int:
+    """Seconds gunicorn lets one request run before it kills the worker: a batch matching
+    run answers its page after up to SASAEAI_MATCHING_TIME_LIMIT_S seconds of search, so the
+    limit is that plus a margin for reading and writing (gunicorn's own default is 30 s)."""
+    limit = float(getattr(settings, "SASAEAI_MATCHING_TIME_LIMIT_S", 60.0))
+    return max(30, int(limit) + 60)
 
 
 def _split_addrport(value: str) -> tuple[str, int]:
@@ -57,7 +66,7 @@ class Command(BaseCommand):
         me = [sys.executable, "-m", "sasaeai"]
         if web == "gunicorn":
             web_argv = [sys.executable, "-m", "gunicorn", "sasaeai.wsgi", "--bind", addrport,
-                        "--workers", str(workers)]
+                        "--workers", str(workers), "--timeout", str(web_timeout())]
         else:
             web_argv = [*me, "runserver", addrport, "--noreload"]
         children = [Child("web", web_argv)]
