@@ -14,17 +14,32 @@ def postgres_only():
         pytest.skip("needs PostgreSQL (DATABASE_URL=postgres://…)")
 
 
-def race(calls):
+#: Connections one race may hold at once. PostgreSQL's default max_connections is 100 (3 kept
+#: for superusers) and the two test workers may race at the same time, each also holding its
+#: own connections: 40 each stays clear of "too many clients" — as a pool would in production.
+MAX_CONNECTIONS = 40
+
+
+def race(calls, max_connections: int = MAX_CONNECTIONS):
     """Run callables at the same moment in threads; return (results, errors) where errors
-    are ValidationError codes or the repr of any other exception."""
+    are ValidationError codes or the repr of any other exception.
+
+    Every thread is released at once; at most `max_connections` of them are inside the
+    database at a time (a thread's connection opens on its first query and closes when its
+    call ends), the others wait for a free one, as requests do behind a connection pool."""
     barrier = threading.Barrier(len(calls))
+    slots = threading.BoundedSemaphore(max_connections)
     results, errors = [], []
     lock = threading.Lock()
 
     def run(fn):
         try:
             barrier.wait()
-            out = fn()
+            with slots:
+                try:
+                    out = fn()
+                finally:
+                    connections.close_all()
             with lock:
                 results.append(out)
         except ValidationError as exc:

@@ -58,8 +58,9 @@ def test_quality_in_words_for_a_gap_and_for_no_bound(town):
 def test_the_engine_searches_outside_any_transaction(town, monkeypatch):
     """On SQLite a write transaction holds the one write lock: a 60-second search inside it
     would make every other writer in the town wait or fail. The run is written afterwards."""
-    import sasaeai.matching as matching
     from django.db import connection
+
+    import sasaeai.matching as matching
 
     seen = []
     real = matching.assign_batch
