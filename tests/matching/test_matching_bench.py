@@ -34,3 +34,23 @@ def test_bench_bound_and_instant_baseline(capsys):
     assert out["batch"]["method"].startswith("batch:") and out["batch"]["gap_percent"] is not None
     assert out["batch"]["bound_served"] >= out["batch"]["served"]
     assert {"baseline_p95_cpu_ms", "ratio_p95_cpu", "p95_cpu_ms"} <= set(out["instant"])
+    ref = b["reference"]
+    assert ref["served"] <= b["served"] and ref["served"] <= out["batch"]["served"]
+    assert ref["cost_pairs_per_served"] <= ref["cost_per_served"]
+
+
+def test_the_baseline_respects_blocks_as_rank_does():
+    """The k-d tree baseline must give rank()'s top 10: with blocks ignored it listed a helper
+    the recipient had blocked (town(5, 500, seed=2), task 2, helper 330)."""
+    from sasaeai.matching import synth
+    from sasaeai.matching.arrays import HelperIndex
+    from sasaeai.matching.engine import rank
+    from sasaeai.matching.model import Weights
+
+    tasks, helpers = synth.town(5, 500, 2)
+    index = HelperIndex(helpers)
+    index.tree()
+    base = bench.KDTreeBaseline(helpers, Weights())
+    assert any(h.blocked_recipient_ids for h in helpers) or any(t.blocked_helper_ids for t in tasks)
+    for t in tasks:
+        assert [c.helper_id for c in rank(t, index, Weights(), limit=10, rejections=False)[0]] == base.top(t, 10)

@@ -10,10 +10,11 @@ beside a k-d-tree-plus-masks baseline timed in the same run. With --json the out
 JSON object: {"requests", "helpers", "batch": {"served", "cost", "cost_km", "seconds",
 "method", "bound_served", "gap_percent", …}, "greedy": {...}, "instant": {"p50_ms", "p95_ms",
 "p95_cpu_ms", "baseline_p95_cpu_ms", "ratio_p95_cpu", "helpers", …}, ...}.
-`--bound` adds "bound": {"served", "cost", "cost_km", "seconds", "status"}: an independent LP
-relaxation (HiGHS via SciPy) over the same feasible pairs — an upper bound on people served,
-and lower bounds on the total cost and on the travel km of any assignment serving as many as
-the batch did. Figures only: no pass/fail.
+`--bound` adds "bound": {"served", "cost", "cost_km", "seconds", "status", "reference"}: an
+independent LP relaxation (HiGHS via SciPy) over the same feasible pairs — an upper bound on
+people served, and lower bounds on the total cost and on the travel km of any assignment
+serving as many as the batch did — and "reference", a plain rounding of those LP solutions
+(served, cost, cost per served with and without the load penalty). Figures only: no pass/fail.
 """
 
 from __future__ import annotations
@@ -64,6 +65,7 @@ def independent_bound(t_list, h_list, weights: Weights, served: int, time_limit_
     r1 = linprog(np.concatenate([-np.ones(nx), np.zeros(ny)]), A_ub=A, b_ub=b, bounds=(0, 1),
                  method="highs-ipm", options={"time_limit": left()})
     status = "optimal"
+    r2 = None
     if r1.status == 0:
         out["served"] = int(np.floor(-r1.fun * (1 + 1e-7) + 1e-6))
         out["served_lp"] = round(float(-r1.fun), 3)
@@ -86,8 +88,32 @@ def independent_bound(t_list, h_list, weights: Weights, served: int, time_limit_
     else:
         status = "LP not solved in time"
     out["status"] = status
+    out["reference"] = _reference(p, step, [r for r in (r1, r2) if r is not None and r.status == 0], nx)
     out["seconds"] = round(time.perf_counter() - t0, 3)
     return out
+
+
+def _reference(p, step: int, solutions, nx: int) -> dict | None:
+    """The issue's reference: a plain rounding of each LP solution (pairs by value, then the
+    cheapest feasible helper for the rest), kept within the engine's conflict and cap rules
+    by `Plan`; the better of the roundings (served, then cost) with its cost per person
+    served, with and without the in-batch load penalty."""
+    from . import solve
+    from .scoring import COST_SCALE
+
+    best = None
+    for r in solutions:
+        chosen = solve.lp_round(p.ta, p.hx, p.pairs, np.asarray(r.x[:nx]))
+        key = solve.key_of(p.pairs, chosen, step)
+        if best is None or solve.better(key, best[0]):
+            best = (key, chosen)
+    if best is None or not best[0][0]:
+        return None
+    (served, cost), chosen = best
+    pairs_cost = float(p.pairs.cost[chosen[chosen >= 0]].sum()) / COST_SCALE
+    return {"served": served, "cost": round(cost / COST_SCALE, 3),
+            "cost_per_served": round(cost / COST_SCALE / served, 3),
+            "cost_pairs_per_served": round(pairs_cost / served, 3)}
 
 
 class KDTreeBaseline:
@@ -99,6 +125,11 @@ class KDTreeBaseline:
         self.hx = HelperIndex(helpers)
         self.hx.tree()
         self.w = weights
+        by_recipient: dict[int, list[int]] = {}
+        for i, recipients in self.hx.blocks.items():
+            for r in recipients:
+                by_recipient.setdefault(r, []).append(i)
+        self.blockers = {r: np.array(v, dtype=np.intp) for r, v in by_recipient.items()}
 
     def top(self, task, k: int = 10) -> list[int]:
         from .arrays import TaskArrays, haversine_pairs, pair_costs, time_feasible
@@ -109,6 +140,12 @@ class KDTreeBaseline:
         m = hx.ok[idx] & hx.skill(task.category)[idx]
         if task.required_qualifications:
             m &= hx.qualified(task.required_qualifications)[idx]
+        # Blocks both ways (the recipient blocked the helper, or the helper the recipient).
+        if task.blocked_helper_ids:
+            m &= ~np.isin(hx.ids[idx], list(task.blocked_helper_ids))
+        blockers = self.blockers.get(task.recipient_id)
+        if blockers is not None:
+            m &= ~np.isin(idx, blockers)
         idx = idx[m]
         pt = np.zeros(idx.size, dtype=np.intp)
         d = haversine_pairs(ta.lat[pt], ta.lon[pt], hx.lat[idx], hx.lon[idx])
