@@ -272,7 +272,8 @@ def test_children_for_production_and_demo():
 
     prod = Command().children("0.0.0.0:8000", web="gunicorn", workers=4, task_workers=2, monitor_interval=30)
     assert [c.name for c in prod] == ["web", "worker-1", "worker-2", "monitors"]
-    assert prod[0].argv[1:] == ["-m", "gunicorn", "sasaeai.wsgi", "--bind", "0.0.0.0:8000", "--workers", "4"]
+    assert prod[0].argv[1:] == ["-m", "gunicorn", "sasaeai.wsgi", "--bind", "0.0.0.0:8000", "--workers", "4",
+                                 "--timeout", "120"]
     assert prod[1].argv[-4:] == ["db_worker", "--no-reload", "--interval", "1"]
     assert prod[3].argv[-3:] == ["run_monitors", "--loop", "30"]
     demo = Command().children("127.0.0.1:8000", web="runserver", workers=2, task_workers=1, monitor_interval=60)

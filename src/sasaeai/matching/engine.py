@@ -506,7 +506,11 @@ def assign_batch(
             cur, cur_key = lns["chosen"], lns["key"]
             if lns["lns_improved"]:
                 methods.add("lns")
-        lp_info.update({k: v for k, v in lns.items() if k not in ("chosen", "key")})
+        lp_info.update({k: v for k, v in lns.items() if k not in ("chosen", "key", "lns_trace")})
+        # How the search converged: (seconds from the start, served, cost) at ten moments.
+        tr = lns["lns_trace"]
+        lp_info["lns_trace"] = [(round(c - t0, 2), sv, co / COST_SCALE)
+                                for c, sv, co in tr[:: max(1, len(tr) // 10)] + tr[-1:]] if tr else []
         lp.finish(deadline - reserve - time.perf_counter())
         lp_info.update(lp.info)
         ub = min(flow_ub, lp.served_ub) if lp.served_ub is not None else flow_ub
@@ -573,6 +577,7 @@ def _lns(p: _Problem, pairs: Pairs, st: Structure, cl: solve.Cliques, cur: np.nd
     for ti in np.flatnonzero(cur >= 0).tolist():
         tasks_of_helper.setdefault(int(helper_of_task[ti]), set()).add(ti)
     rounds = improved = 0
+    trace: list[tuple[float, int, int]] = []  # (clock, served, cost) after each improvement
     status_counts: dict[str, int] = {}
     visited = np.zeros(n_tasks, dtype=bool)
     rng = np.random.default_rng(seed)
@@ -603,6 +608,7 @@ def _lns(p: _Problem, pairs: Pairs, st: Structure, cl: solve.Cliques, cur: np.nd
                     got = on_lp(kind, x, cur, key) if on_lp is not None else None
                     if got is not None and solve.better(got[1], key):
                         cur, key = got
+                        trace.append((time.perf_counter(), key[0], key[1]))
                         helper_of_task = np.where(cur >= 0, pairs.h[np.maximum(cur, 0)], -1)
                         tasks_of_helper = {}
                         for ti in np.flatnonzero(cur >= 0).tolist():
@@ -658,6 +664,7 @@ def _lns(p: _Problem, pairs: Pairs, st: Structure, cl: solve.Cliques, cur: np.nd
             visited[s] = True
             if solve.better(new_key, key):
                 improved += 1
+                trace.append((time.perf_counter(), new_key[0], new_key[1]))
                 for ti in np.flatnonzero(allowed).tolist():
                     old = helper_of_task[ti]
                     if old >= 0:
@@ -681,7 +688,8 @@ def _lns(p: _Problem, pairs: Pairs, st: Structure, cl: solve.Cliques, cur: np.nd
             limit = min(2 * limit, LNS_MAX_VARS)
         visited[:] = False
     return {"chosen": cur, "key": key, "lns_rounds": rounds, "lns_improved": improved,
-            "lns_passes": passes, "lns_neighbourhood_vars": limit, "lns_status": status_counts}
+            "lns_passes": passes, "lns_neighbourhood_vars": limit, "lns_status": status_counts,
+            "lns_trace": trace}
 
 
 class _LPJob:
