@@ -1,66 +1,16 @@
 """Small-count suppression: no suppressed entry can be derived from what is shown.
 
-The property is checked by linear programming: for every suppressed entry, minimise and
-maximise it over all non-negative tables that agree with every shown cell and total. The
-equations are totally unimodular (a bipartite incidence matrix), so the optimum is integral
-and min < max means at least two integer tables fit what is shown."""
+The property is checked by linear programming (`tests/suppression_checks.py`, shared with the
+apps that publish suppressed counts): for every suppressed entry, minimise and maximise it
+over all non-negative tables that agree with every shown cell and total; min < max means at
+least two integer tables fit what is shown."""
 
-import numpy as np
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from scipy.optimize import linprog
 
 from sasaeai.core.suppression import suppress_counts, suppress_table
-
-
-def _feasible_range(table, shown):
-    """(min, max) of every suppressed entry of the extended table, given the shown entries."""
-    rows, cols = len(table), len(table[0])
-    ext = [list(r) + [sum(r)] for r in table] + [[sum(table[i][j] for i in range(rows)) for j in range(cols)]
-                                                  + [sum(map(sum, table))]]
-    positions = [(i, j) for i in range(rows + 1) for j in range(cols + 1)]
-    index = {p: n for n, p in enumerate(positions)}
-    a_eq, b_eq = [], []
-    for i in range(rows + 1):  # row i: cells - total = 0
-        row = np.zeros(len(positions))
-        for j in range(cols):
-            row[index[(i, j)]] = 1
-        row[index[(i, cols)]] = -1
-        a_eq.append(row)
-        b_eq.append(0)
-    for j in range(cols + 1):
-        row = np.zeros(len(positions))
-        for i in range(rows):
-            row[index[(i, j)]] = 1
-        row[index[(rows, j)]] = -1
-        a_eq.append(row)
-        b_eq.append(0)
-    bounds = [(ext[p[0]][p[1]], ext[p[0]][p[1]]) if shown[p] is not None else (0, None) for p in positions]
-    out = {}
-    for p in positions:
-        if shown[p] is not None:
-            continue
-        c = np.zeros(len(positions))
-        c[index[p]] = 1
-        lo = linprog(c, A_eq=np.array(a_eq), b_eq=b_eq, bounds=bounds, method="highs")
-        hi = linprog(-c, A_eq=np.array(a_eq), b_eq=b_eq, bounds=bounds, method="highs")
-        assert lo.status == 0
-        out[p] = (round(lo.fun), None if hi.status == 3 else round(-hi.fun))
-    return out
-
-
-def _shown(result, rows, cols):
-    shown = {}
-    for i in range(rows):
-        for j in range(cols):
-            shown[(i, j)] = result.cells[i][j]
-        shown[(i, cols)] = result.row_totals[i]
-    for j in range(cols):
-        shown[(rows, j)] = result.col_totals[j]
-    shown[(rows, cols)] = result.total
-    return shown
-
+from tests.suppression_checks import assert_suppression_holds, shown_entries
 
 tables = st.integers(1, 5).flatmap(lambda r: st.integers(1, 5).flatmap(lambda c: st.lists(
     st.lists(st.one_of(st.just(0), st.integers(1, 12), st.integers(13, 60)), min_size=c, max_size=c),
@@ -71,17 +21,7 @@ tables = st.integers(1, 5).flatmap(lambda r: st.integers(1, 5).flatmap(lambda c:
 @given(table=tables, k=st.integers(2, 11))
 def test_no_suppressed_entry_is_derivable_from_what_is_shown(table, k):
     result = suppress_table(table, k)
-    rows, cols = len(table), len(table[0])
-    shown = _shown(result, rows, cols)
-    ext_row_totals = [sum(r) for r in table]
-    for (i, j), value in shown.items():
-        true = (table[i][j] if i < rows and j < cols else ext_row_totals[i] if i < rows
-                else sum(table[x][j] for x in range(rows)) if j < cols else sum(ext_row_totals))
-        if value is not None:
-            assert value == true, "a shown entry is the true count"
-            assert value == 0 or value >= k, "no shown count is below k"
-    for pos, (lo, hi) in _feasible_range(table, shown).items():
-        assert hi is None or lo < hi, f"suppressed entry {pos} has the single feasible value {lo}"
+    assert_suppression_holds(table, shown_entries(result, len(table), len(table[0])), k, every_hidden=True)
 
 
 @settings(max_examples=60, deadline=None)
@@ -96,6 +36,14 @@ def test_a_single_row_hides_its_small_counts_and_cannot_be_recovered_from_the_to
         assert v is None or v == 0 or v >= k
     if result.total is not None and extra == 0:
         assert len(hidden) != 1, "one hidden cell beside a shown total would be derivable"
+    # As a one-row table whose last cell (the people in no listed key) is never shown.
+    keys = list(counts)
+    row = [counts[key] for key in keys] + [extra]
+    shown = {}
+    for j, key in enumerate(keys):
+        shown[(0, j)] = shown[(1, j)] = result.counts[key]
+    shown[(0, len(keys) + 1)] = shown[(1, len(keys) + 1)] = result.total
+    assert_suppression_holds([row], shown, k, every_hidden=False)
 
 
 def test_a_small_cell_is_hidden_with_a_partner_in_its_row_and_column():

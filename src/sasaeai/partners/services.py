@@ -12,7 +12,7 @@ from django.db.models import Count, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from sasaeai.core.suppression import k_public, suppress_counts
+from sasaeai.core.suppression import k_public, suppress_table
 from sasaeai.directory.models import Organization, Service
 from sasaeai.directory.models import Status as ResourceStatus
 from sasaeai.needs.categories import NeedCategory, resource_categories
@@ -431,18 +431,40 @@ def alert_status_for_reporter(alert: WatchAlert) -> str:
 
 # --- Challenges and proposals ---------------------------------------------------------------
 
+#: The counts a challenge shows, as the columns of the gap-map table of its category.
+CHALLENGE_COLUMNS = ("open", "unmet", "connected")
+
+
 def challenge_counts(municipality: Municipality, area: Area | None, category: str, k: int | None = None) -> dict:
-    """The gap-map counts of a need category (open, unmet, connected), k-suppressed (None where
-    fewer than k people, or where a total would give a hidden count away)."""
-    qs = Need.objects.filter(municipality=municipality, category=category)
-    if area is not None:
-        qs = qs.filter(area=area)
-    row = qs.aggregate(open=Count("pk", filter=Q(status__in=OPEN_STATES)),
-                       unmet=Count("pk", filter=Q(status__in=UNMET_STATES)),
-                       connected=Count("pk", filter=Q(status=NeedStatus.CONNECTED)), total=Count("pk"))
-    total = row.pop("total")
-    shown = suppress_counts(row, k or k_public(), total=total)
-    return {**shown.counts, "total": shown.total, "k": shown.k}
+    """The gap-map counts of a need category (open, unmet, connected, total) in one district, or
+    in the whole municipality when `area` is None, k-suppressed (None where fewer than k
+    people, or where the entry could be worked out from what is shown).
+
+    Every challenge of a category reads ONE table — the daily-life districts × (open, unmet,
+    connected, the rest) — suppressed as a whole by `suppress_table`: a district's challenge
+    shows its row, the municipality's shows the column totals. A partner reading several
+    challenges side by side therefore cannot subtract one district from the municipality to
+    find a small count (suppressing each challenge's row on its own allowed exactly that)."""
+    k = k or k_public()
+    area_ids = list(Area.objects.filter(municipality=municipality, layer=Area.Layer.DAILY_LIFE)
+                    .order_by("pk").values_list("pk", flat=True))
+    rows = {r["area_id"]: r for r in (
+        Need.objects.filter(municipality=municipality, category=category).order_by().values("area_id")
+        .annotate(open=Count("pk", filter=Q(status__in=OPEN_STATES)),
+                  unmet=Count("pk", filter=Q(status__in=UNMET_STATES)),
+                  connected=Count("pk", filter=Q(status=NeedStatus.CONNECTED)), total=Count("pk")))}
+    cells = []
+    for pk in area_ids or [None]:
+        row = rows.get(pk) or {"open": 0, "unmet": 0, "connected": 0, "total": 0}
+        shown = [row[c] for c in CHALLENGE_COLUMNS]
+        cells.append([*shown, row["total"] - sum(shown)])  # the rest (resolved, closed): never shown
+    table = suppress_table(cells, k)
+    if area is None:
+        counts, total = table.col_totals, table.total
+    else:
+        i = area_ids.index(area.pk)
+        counts, total = table.cells[i], table.row_totals[i]
+    return {**dict(zip(CHALLENGE_COLUMNS, counts, strict=False)), "total": total, "k": k}
 
 
 def challenge_create(*, by, municipality: Municipality, category: str, title: str, business_terms: str,
@@ -580,8 +602,6 @@ def pilot_go_live(*, by, proposal: Proposal, area: Area | None = None) -> Servic
 def national_view(k: int | None = None) -> dict:
     """The operator's view: needs by category across municipalities and prefectures, with
     primary and complementary suppression (k public)."""
-    from sasaeai.core.suppression import suppress_table
-
     k = k or k_public()
     rows = (Need.objects.values("municipality__prefecture", "category").annotate(n=Count("pk"))
             .order_by("municipality__prefecture", "category"))
