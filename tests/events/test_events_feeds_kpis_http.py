@@ -111,6 +111,35 @@ def test_kpis_come_from_data(town, make_user):
     assert _indicator("trial_volunteering_events")["compute"](m, town["a2"], start, end) == (0, None)
 
 
+def test_sc_network_events_count_network_meetings_and_joint_trainings_held_in_the_year(town):
+    """Not cancelled, of the two staff types, started in the fiscal year up to today; per area."""
+    from sasaeai.kpis import registry, selectors
+    from sasaeai.kpis.periods import fiscal_year_bounds, fiscal_year_of
+
+    m, sc = town["m"], town["sc"]
+    fy = fiscal_year_of(timezone.localdate())
+    today_early = timezone.localtime().replace(hour=0, minute=1, second=0, microsecond=0)
+    last_year = today_early - dt.timedelta(days=(timezone.localdate() - fiscal_year_bounds(fy)[0]).days + 1)
+
+    def event(event_type, starts_at=today_early, area=None):
+        return services.create_event(by=sc, municipality=m, area=area or town["a1"], title=event_type,
+                                     event_type=event_type, starts_at=starts_at,
+                                     ends_at=starts_at + dt.timedelta(hours=1), capacity=20, place="市役所")[0]
+
+    network, joint = event("sc_network"), event("joint_training", area=town["a2"])
+    event("course"), event("salon")  # other types
+    services.cancel_event(by=sc, event=event("sc_network"))
+    event("joint_training", starts_at=last_year)  # the fiscal year before
+    event("sc_network", starts_at=today_early + dt.timedelta(days=400))  # a later fiscal year
+    indicator = registry.get("sc_network_events")
+    measure = selectors.measure(indicator, m, None, fy)
+    records = selectors.records(indicator, m, None, fy)[0]
+    assert (measure.numerator, measure.value) == (2, 2)
+    assert set(records) == {network, joint} and records.count() == measure.drill_count
+    assert selectors.measure(indicator, m, town["a2"], fy).value == 1
+    assert list(selectors.records(indicator, m, town["a2"], fy)[0]) == [joint]
+
+
 def test_home_panels_render(town):
     from tests.conftest import login_client
 

@@ -30,7 +30,7 @@ def test_every_app_declaration_is_found_and_valid():
     assert len(keys) == len(registry.indicators())
 
 
-def test_the_waiting_indicators_say_no_data_yet():
+def test_the_former_placeholders_come_from_the_partners_and_events_apps():
     # The partners and events apps hold these sources: their declarations replace the placeholders.
     for key, app in (("partner_agreements", "partners"), ("trial_volunteering_events", "events"),
                      ("trial_volunteering_participants", "events")):

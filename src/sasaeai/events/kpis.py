@@ -1,13 +1,13 @@
 """KPI indicators of the events app (plug-in of the KPI framework, `project_modules("kpis")`).
 Keys `trial_volunteering_events` and `trial_volunteering_participants` replace the kpis app's
-"no data yet" placeholders; the funnel and SC training sessions are new."""
+"no data yet" placeholders; the funnel and `sc_network_events` (SC network meetings and joint
+trainings held as events) are new. `sc_training_sessions` belongs to the councils app."""
 
 from __future__ import annotations
 
 import datetime as dt
 
 from django.contrib.auth import get_user_model
-from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -76,13 +76,13 @@ def _converted(municipality, area, start, end):
         municipality, area, start, end).count() or None
 
 
-def _sc_training_records(municipality, area, start, end):
-    qs = _events(municipality, area, start, end, [EventType.JOINT_TRAINING, EventType.SC_NETWORK, EventType.COURSE])
-    return qs.filter(Q(event_type=EventType.JOINT_TRAINING) | Q(event_type=EventType.SC_NETWORK))
+def _sc_network_records(municipality, area, start, end):
+    return _events(municipality, area, start, end, [EventType.JOINT_TRAINING, EventType.SC_NETWORK]).order_by(
+        "starts_at", "pk")
 
 
-def _sc_training(municipality, area, start, end):
-    return _sc_training_records(municipality, area, start, end).count(), None
+def _sc_network(municipality, area, start, end):
+    return _sc_network_records(municipality, area, start, end).count(), None
 
 
 def _base(**kw):
@@ -117,5 +117,5 @@ def indicators() -> list[dict]:
               name=_("SC network and joint training events"),
               definition=_("SC network meetings and multi-agency joint trainings held in the fiscal year. "
                            "Source: the events register."),
-              compute=_sc_training, records=_sc_training_records),
+              compute=_sc_network, records=_sc_network_records),
     ]
