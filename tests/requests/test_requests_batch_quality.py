@@ -32,10 +32,15 @@ def test_run_page_and_api_show_method_and_gap_and_the_run_confirms(town, client_
     q = data["quality"]
     assert q["optimal"] and q["gap_percent"] == 0.0 and q["method"] == "batch:cp-sat"
     assert q["bound_served"] == run.stats["served"]
+    assert "（方法：厳密解法（CP-SAT）／割当て可能な依頼は最大 2 件）" in page and "割当て案" in page
     done = coord.post(f"/requests/matching/{run.pk}/confirm/")
     assert done.status_code == 302
     run.refresh_from_db()
     assert run.status == MatchingRun.Status.CONFIRMED
+    # Once confirmed the page no longer calls it a proposal.
+    page = coord.get(f"/requests/matching/{run.pk}/", headers={"accept-language": "ja"}).content.decode()
+    assert "確定したマッチング" in page and "2 件のうち 2 件を担い手に打診しました。" in page
+    assert "割当て案" not in page
 
 
 def test_quality_in_words_for_a_gap_and_for_no_bound(town):
