@@ -140,6 +140,38 @@ def test_lp_tangents_bound_the_cost_at_every_number_served():
     assert job.cost_lb(at + 4) > lb  # the slope tightens the bound above the LP's point
 
 
+def test_the_lp_worker_sends_the_relaxed_served_bound_first_then_the_whole_one():
+    """Without the pairwise travel conflicts the LP is a relaxation: its bound comes first (it
+    is several times faster at city scale) and is never below the whole LP's."""
+    import multiprocessing as mp
+
+    from sasaeai.matching import solve
+    from sasaeai.matching.structure import build
+
+    tasks, helpers = town(120, 40, seed=3)
+    p = engine._prepare(tasks, helpers, Weights())
+    st = build(p.ta, p.hx, p.pairs)
+    assert st.edges.shape[0] > 0  # the instance has travel conflicts outside the cliques
+    step = int_cost(Weights().load)
+    whole = solve.lp_bound(st, p.pairs, len(tasks), step)
+    served_now = mp.Value("q", whole.served_ub - 6, lock=False)
+    parent, child = mp.Pipe(duplex=False)
+    solve.lp_worker(child, st, p.pairs, len(tasks), step, served_now, 60.0)
+    msgs = []
+    try:
+        while parent.poll():
+            msgs.append(parent.recv())
+    except EOFError:  # the worker closed its end after ("done",)
+        pass
+    served = [m for m in msgs if m[0] == "served"]
+    assert len(served) == 2 and served[0][1] >= served[1][1] == whole.served_ub
+    assert msgs[-1] == ("done",) and any(m[0] == "cost" for m in msgs)
+    # Both fractional solutions round to plans within the engine's rules.
+    for m in served:
+        plan = solve.lp_round(p.ta, p.hx, p.pairs, m[3])
+        assert solve.key_of(p.pairs, plan, step)[0] <= whole.served_ub
+
+
 def test_decomposition_solves_each_component_exactly():
     # Two towns far apart: two independent groups of components, each proven optimal.
     a_t, a_h = town(30, 15, seed=2)

@@ -728,10 +728,12 @@ class _LPJob:
             except EOFError:
                 self.conn = None
                 return
-            if msg[0] == "served":
-                _, self.served_ub, val, x, sec = msg
+            if msg[0] == "served":  # the relaxed LP first, then (if solved) the whole one
+                _, ub, val, x, sec = msg
+                self.served_ub = ub if self.served_ub is None else min(self.served_ub, ub)
                 self._xs.append(("served", x))
-                self.info.update(lp_served=round(val, 3), lp_served_seconds=round(sec, 2))
+                self.info.update(lp_served=round(val, 3), lp_served_seconds=round(sec, 2),
+                                 lp_served_solves=self.info.get("lp_served_solves", 0) + 1)
             elif msg[0] == "cost":
                 _, lb, at, slope, x, sec = msg
                 self.tangents.append((lb, at, slope))
