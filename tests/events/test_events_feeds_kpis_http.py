@@ -32,6 +32,10 @@ def test_public_ical_parses_back_in_tokyo_and_hides_staff_events(town, client):
     assert dtstart == town["trial"].starts_at.astimezone(ZoneInfo("Asia/Tokyo")).replace(microsecond=0)
     area = client.get(reverse("events:area_ical", args=[town["a2"].pk]))
     assert Calendar.from_ical(area.content).walk("VEVENT") == []
+    # The area feed of the trial's own area: the same event, in Tokyo time.
+    own = Calendar.from_ical(client.get(reverse("events:area_ical", args=[town["a1"].pk])).content)
+    (ev,) = own.walk("VEVENT")
+    assert ev.decoded("dtstart") == dtstart and ev.decoded("dtstart").utcoffset() == dt.timedelta(hours=9)
 
 
 def test_landing_page_links_the_public_feed(town, client):
@@ -45,7 +49,10 @@ def test_my_feed_and_sign_up_pages(town, client):
     r = client.post(reverse("events:signup", args=[town["trial"].pk]))
     assert r.status_code == 302
     cal = Calendar.from_ical(client.get(reverse("events:my_ical")).content)
-    assert len(cal.walk("VEVENT")) == 1
+    (ev,) = cal.walk("VEVENT")
+    start = ev.decoded("dtstart")
+    assert start.utcoffset() == dt.timedelta(hours=9)
+    assert start == town["trial"].starts_at.astimezone(ZoneInfo("Asia/Tokyo")).replace(microsecond=0)
     page = client.get(reverse("events:detail", args=[town["trial"].pk]))
     assert b"checkin-qr" in page.content
     qr = client.get(reverse("events:signup_qr", args=[town["trial"].signups.get().pk]))
