@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from .arrays import HelperIndex, Pairs, TaskArrays, scalar_conflict
+from .arrays import HelperIndex, Pairs, TaskArrays, haversine_pairs, need_seconds, scalar_conflict
 from .structure import Structure
 
 
@@ -379,6 +379,90 @@ def constructive(ta: TaskArrays, hx: HelperIndex, pairs: Pairs, rule: str) -> np
             if plan.try_add(k):
                 break
     return plan.chosen
+
+
+def _best_chain(ta: TaskArrays, hx: HelperIndex, h: int, ti: np.ndarray, w: np.ndarray) -> np.ndarray:
+    """Positions (into `ti`, sorted by start) of the heaviest set of visits one helper can make
+    one after another: a longest path in the "then" graph (j then i when j's last grid slot
+    ends before i's first and j's end plus the travel leaves time before i's start). Travel
+    obeys the triangle inequality, so a path's visits are pairwise compatible."""
+    lat, lon = ta.lat[ti], ta.lon[ti]
+    d = haversine_pairs(lat[:, None], lon[:, None], lat[None, :], lon[None, :])
+    need = need_seconds(d, float(hx.speed[h]), float(hx.overhead[h]))
+    then = (ta.stop[ti][:, None] <= ta.first[ti][None, :]) & (ta.te[ti][:, None] + need <= ta.ts[ti][None, :])
+    c = ti.size
+    best = w.astype(float).copy()
+    prev = np.full(c, -1, dtype=np.int64)
+    for i in range(1, c):
+        m = then[:i, i]
+        if m.any():
+            cand = np.where(m, best[:i], -np.inf)
+            j = int(np.argmax(cand))
+            best[i] += cand[j]
+            prev[i] = j
+    out = []
+    i = int(np.argmax(best))
+    while i >= 0:
+        out.append(i)
+        i = int(prev[i])
+    return np.array(out[::-1], dtype=np.int64)
+
+
+def chains(ta: TaskArrays, hx: HelperIndex, pairs: Pairs, st: Structure, deadline: float,
+           rounds: int = 8) -> np.ndarray:
+    """Helper by helper, the best day of visits (担い手ごとの訪問順路): a serve-more construction.
+
+    Helpers with the fewest candidate requests go first; each takes the chain of still-open
+    requests that serves most, preferring requests few other helpers can take (weight
+    1 + ½ ÷ helpers left), trimmed to the weekly hours cap. Rounds repeat it with a bonus for
+    the requests the last round left unserved ("squeaky wheel"), keeping the best plan; every
+    plan is re-checked pair by pair by `Plan`, so it is feasible under the shared rules.
+    At 2,000 × 800 the first round serves 1,341 where "finish" serves 1,256 (0.1 s a round).
+    Stops at `deadline` (the best complete round, or the part of the first one built).
+    """
+    n = len(ta.tasks)
+    best_plan = np.full(n, -1, dtype=np.int64)
+    if len(pairs) == 0:
+        return best_plan
+    best_key: tuple[int, int] | None = None
+    bonus = np.zeros(n)
+    order = sorted(st.helper_pairs, key=lambda h: (st.helper_pairs[h].size, h))
+    for _ in range(rounds):
+        alts = np.bincount(pairs.t, minlength=n).astype(float)
+        open_ = np.ones(n, dtype=bool)
+        picked: list[np.ndarray] = []
+        late = False
+        for h in order:
+            if time.perf_counter() > deadline:
+                late = True
+                break
+            ks = st.helper_pairs[h]
+            ks = ks[open_[pairs.t[ks]]]
+            if ks.size == 0:
+                continue
+            ks = ks[np.argsort(ta.ts[pairs.t[ks]], kind="stable")]
+            ti = pairs.t[ks]
+            w = 1.0 + 0.5 / np.maximum(alts[ti], 1.0) + bonus[ti]
+            sel = _best_chain(ta, hx, h, ti, w)
+            rem = int(hx.remaining_minutes[h])
+            used: dict[int, int] = defaultdict(int)
+            for i in sel[np.argsort(-w[sel], kind="stable")].tolist():  # the cap drops the lightest
+                wk = int(ta.week[ti[i]])
+                if used[wk] + int(ta.minutes[ti[i]]) <= rem:
+                    used[wk] += int(ta.minutes[ti[i]])
+                    picked.append(ks[i:i + 1])
+                    open_[ti[i]] = False
+            alts[ti] -= 1
+        plan = Plan(ta, hx, pairs)
+        if picked:
+            plan.fill(np.concatenate(picked))
+        key = key_of(pairs, plan.chosen, 0)
+        if best_key is None or better(key, best_key):
+            best_plan, best_key = plan.chosen, key
+        if late:
+            break
+        bonus[plan.chosen < 0] += 0.2
+    return best_plan
 
 
 def one_each(ta: TaskArrays, hx: HelperIndex, pairs: Pairs) -> np.ndarray:

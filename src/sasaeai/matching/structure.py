@@ -94,6 +94,7 @@ def _extend_cliques(n: int, cliques: list[np.ndarray], edges: np.ndarray, ca: np
     inside = np.asarray((X @ C).multiply(X).sum(axis=1)).ravel()
     grown = list(cliques)
     Ccsr = C.tocsr()
+    neighbours: dict[int, set[int]] = {}  # pair -> the pairs it conflicts with, as needed
     for r in np.flatnonzero(count).tolist():
         cand = X.indices[X.indptr[r]:X.indptr[r + 1]]
         if inside[r] == cand.size * (cand.size - 1):
@@ -101,8 +102,10 @@ def _extend_cliques(n: int, cliques: list[np.ndarray], edges: np.ndarray, ca: np
         else:  # rare: the candidates do not all conflict with one another
             chosen: list[int] = []
             for c in np.sort(cand).tolist():
-                nb = Ccsr.indices[Ccsr.indptr[c]:Ccsr.indptr[c + 1]]
-                if np.isin(chosen, nb).all():
+                nb = neighbours.get(c)
+                if nb is None:
+                    nb = neighbours[c] = set(Ccsr.indices[Ccsr.indptr[c]:Ccsr.indptr[c + 1]].tolist())
+                if all(x in nb for x in chosen):
                     chosen.append(c)
             add = np.array(chosen, dtype=np.int64)
         grown[r] = np.sort(np.concatenate([cliques[r], add]))
