@@ -71,6 +71,24 @@ def test_provider_staff_edit_their_organisation_only(small_dir, make_user):
     assert Organization.objects.filter(pk=org.pk).exists()
 
 
+def test_another_towns_provider_staff_cannot_add_resources_here(small_dir, make_municipality, make_user,
+                                                                client_for):
+    """Staff of a provider in town B may add resources to B's directory, not to town A's
+    (the add-resource right used to ask only "staff of some organisation")."""
+    m = small_dir["m"]
+    other = make_municipality(n_areas=1)
+    org = services.save_organization(municipality=other, values={"name": "NPO法人よその町"})
+    staff = make_user(Role.PARTNER, other)
+    org.members.add(staff)
+    assert not staff.has_perm("directory.add_service", m)
+    assert staff.has_perm("directory.add_service", other)
+    client = client_for(staff)
+    assert client.get(f"/directory/new/?m={m.pk}").status_code == 403
+    assert client.get(f"/directory/new/?m={other.pk}").status_code == 200
+    assert f'href="/directory/new/?m={m.pk}"' not in client.get(f"/directory/?m={m.pk}").content.decode()
+    assert f'href="/directory/new/?m={other.pk}"' in client.get(f"/directory/?m={other.pk}").content.decode()
+
+
 def test_suggested_edit_shows_a_diff_and_is_applied_on_approval(small_dir, make_user, client_for):
     m, service = small_dir["m"], small_dir["public"]
     resident = make_user(Role.RESIDENT, m)

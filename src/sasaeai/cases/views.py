@@ -4,16 +4,13 @@ shows a case writes the read to the access log."""
 
 from __future__ import annotations
 
-from functools import wraps
-
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from sasaeai.core.pages import attempt, perm_required
 from sasaeai.safety.consent import has_consent
 
 from . import selectors, services
@@ -33,40 +30,11 @@ from .presentation import log_reads, wellbeing_change
 LIST_LIMIT = 200
 
 
-def _attempt(request, fn, success: str | None = None, form=None):
-    """Run a service call; show its refusal as messages (and on the form's fields)."""
-    try:
-        result = fn()
-    except ValidationError as exc:
-        if form is not None and hasattr(exc, "error_dict"):
-            for field, errors in exc.message_dict.items():
-                form.add_error(field if field in form.fields else None, errors)
-        for text in exc.messages:
-            messages.error(request, text)
-        return False, None
-    if success:
-        messages.success(request, success)
-    return True, result
-
-
-def _perm(name):
-    def decorator(view):
-        @wraps(view)
-        def wrapped(request, *args, **kwargs):
-            if not request.user.has_perm(name):
-                raise PermissionDenied
-            return view(request, *args, **kwargs)
-
-        return login_required(wrapped)
-
-    return decorator
-
-
 def _case(request, pk: int) -> Case:
     return get_object_or_404(selectors.cases_for(request.user), pk=pk)
 
 
-@_perm("cases.work")
+@perm_required("cases.work")
 def case_list(request):
     """個別支援の一覧: unanswered referrals first, then the active cases, then the rest."""
     status = request.GET.get("status", "")
@@ -84,7 +52,7 @@ def case_list(request):
         "escalate_days": selectors.ESCALATE_AFTER_DAYS, "limit": LIST_LIMIT, "shown": len(cases)})
 
 
-@_perm("cases.refer")
+@perm_required("cases.refer")
 def refer(request):
     """紹介する: a 地域包括支援センター worker (or an SC) refers a resident to the area's SC."""
     residents = list(selectors.referable_residents(request.user).select_related("area")
@@ -92,7 +60,7 @@ def refer(request):
     form = ReferralForm(request.POST or None, residents=residents)
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
-        ok, _case = _attempt(request, lambda: services.refer(
+        ok, _case = attempt(request, lambda: services.refer(
             by=request.user, resident=d["resident"], referrer_kind=d["referrer_kind"],
             referrer_name=d["referrer_name"], reason=d["reason"]),
             _("The referral was sent to the coordinator of the area."), form=form)
@@ -101,7 +69,7 @@ def refer(request):
     return render(request, "cases/refer.html", {"form": form})
 
 
-@_perm("cases.refer")
+@perm_required("cases.refer")
 def referrals(request):
     """My referrals: what happened is shown only with the resident's consent to share it."""
     cases = list(selectors.referrals_by(request.user).order_by("-referred_at", "-pk")[:LIST_LIMIT])
@@ -112,7 +80,7 @@ def referrals(request):
     return render(request, "cases/referrals.html", {"cases": cases})
 
 
-@_perm("cases.work")
+@perm_required("cases.work")
 def detail(request, pk: int):
     case = _case(request, pk)
     log_reads(request, [case])
@@ -125,21 +93,21 @@ def detail(request, pk: int):
 
 
 @require_POST
-@_perm("cases.work")
+@perm_required("cases.work")
 def accept(request, pk: int):
     case = _case(request, pk)
-    _attempt(request, lambda: services.accept(case, by=request.user, version=request.POST.get("version") or None),
+    attempt(request, lambda: services.accept(case, by=request.user, version=request.POST.get("version") or None),
              _("You accepted the case."))
     return redirect("cases:detail", pk=case.pk)
 
 
 @require_POST
-@_perm("cases.work")
+@perm_required("cases.work")
 def decline(request, pk: int):
     case = _case(request, pk)
     form = DeclineForm(request.POST)
     if form.is_valid():
-        _attempt(request, lambda: services.decline(case, by=request.user, reason=form.cleaned_data["reason"],
+        attempt(request, lambda: services.decline(case, by=request.user, reason=form.cleaned_data["reason"],
                                                    version=request.POST.get("version") or None),
                  _("You declined the referral."))
     else:
@@ -147,14 +115,14 @@ def decline(request, pk: int):
     return redirect("cases:detail", pk=case.pk)
 
 
-@_perm("cases.work")
+@perm_required("cases.work")
 def conversation(request, pk: int):
     """本人にとって大切なこと: free text, the five life domains and ONS4."""
     case = _case(request, pk)
     log_reads(request, [case])
     form = ConversationForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        ok, _r = _attempt(request, lambda: services.record_conversation(
+        ok, _r = attempt(request, lambda: services.record_conversation(
             case, by=request.user, what_matters=form.cleaned_data["what_matters"], domains=form.domains(),
             ons4=form.ons4(), on=form.cleaned_data["on"], version=request.POST.get("version") or None),
             _("The conversation was recorded."), form=form)
@@ -181,14 +149,14 @@ def _plan_choices(case: Case) -> dict:
     return {"services": list(services_qs), "help_requests": list(reqs), "helpers": list(helpers)}
 
 
-@_perm("cases.work")
+@perm_required("cases.work")
 def plan(request, pk: int):
     """The plan: goals and, per goal, several options the person chooses from."""
     case = _case(request, pk)
     log_reads(request, [case])
     form = GoalForm(request.POST or None, **_plan_choices(case))
     if request.method == "POST" and form.is_valid():
-        ok, _r = _attempt(request, lambda: services.add_goal(
+        ok, _r = attempt(request, lambda: services.add_goal(
             case, by=request.user, text=form.cleaned_data["text"], options=form.options(),
             version=request.POST.get("version") or None), _("The goal was added to the plan."), form=form)
         if ok:
@@ -198,13 +166,13 @@ def plan(request, pk: int):
 
 
 @require_POST
-@_perm("cases.work")
+@perm_required("cases.work")
 def option(request, pk: int, option_id: int):
     case = _case(request, pk)
     found = get_object_or_404(CaseOption, pk=option_id, goal__case=case)
     form = OptionForm(request.POST)
     if form.is_valid():
-        _attempt(request, lambda: services.update_option(found, by=request.user, status=form.cleaned_data["status"],
+        attempt(request, lambda: services.update_option(found, by=request.user, status=form.cleaned_data["status"],
                                                          on=form.cleaned_data["on"]), _("The option was updated."))
     else:
         messages.error(request, _("Choose the step and a valid date."))
@@ -212,12 +180,12 @@ def option(request, pk: int, option_id: int):
 
 
 @require_POST
-@_perm("cases.work")
+@perm_required("cases.work")
 def follow_up(request, pk: int):
     case = _case(request, pk)
     form = FollowUpForm(request.POST)
     if form.is_valid():
-        _attempt(request, lambda: services.schedule_follow_up(case, by=request.user, due_on=form.cleaned_data["due_on"]),
+        attempt(request, lambda: services.schedule_follow_up(case, by=request.user, due_on=form.cleaned_data["due_on"]),
                  _("The follow-up was scheduled."))
     else:
         messages.error(request, _("Give a valid date."))
@@ -225,19 +193,19 @@ def follow_up(request, pk: int):
 
 
 @require_POST
-@_perm("cases.work")
+@perm_required("cases.work")
 def follow_up_done(request, pk: int, follow_up_id: int):
     case = _case(request, pk)
     found = get_object_or_404(FollowUp, pk=follow_up_id, case=case)
     form = FollowUpDoneForm(request.POST)
     form.is_valid()
-    _attempt(request, lambda: services.complete_follow_up(found, by=request.user,
+    attempt(request, lambda: services.complete_follow_up(found, by=request.user,
                                                           note=form.cleaned_data.get("note", "")),
              _("The follow-up was recorded."))
     return redirect("cases:detail", pk=case.pk)
 
 
-@_perm("cases.work")
+@perm_required("cases.work")
 def close(request, pk: int):
     """終結: the outcome and ONS4 again; the page then shows the change."""
     case = _case(request, pk)
@@ -245,7 +213,7 @@ def close(request, pk: int):
     form = CloseForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
-        ok, _r = _attempt(request, lambda: services.close(
+        ok, _r = attempt(request, lambda: services.close(
             case, by=request.user, outcome=d["outcome"], note=d["note"], ons4=form.ons4(), on=d["on"],
             version=request.POST.get("version") or None), _("The case was closed."), form=form)
         if ok:
@@ -253,7 +221,7 @@ def close(request, pk: int):
     return render(request, "cases/close.html", {"case": case, "form": form})
 
 
-@_perm("cases.work")
+@perm_required("cases.work")
 def caseload(request):
     """Caseload per SC and per area (counts only: no personal data, no access log)."""
     return render(request, "cases/caseload.html", {"load": selectors.caseload(request.user)})

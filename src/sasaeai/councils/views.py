@@ -8,13 +8,14 @@ from datetime import datetime
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from sasaeai.core.pages import attempt
 from sasaeai.tenancy.models import Area, Municipality
 from sasaeai.tenancy.selectors import primary_municipality
 
@@ -28,18 +29,6 @@ from .models import (
     MeetingKind,
     ResolutionKind,
 )
-
-
-def _attempt(request, fn, success: str | None = None):
-    try:
-        result = fn()
-    except ValidationError as exc:
-        for text in exc.messages:
-            messages.error(request, text)
-        return False, None
-    if success:
-        messages.success(request, success)
-    return True, result
 
 
 def _form_errors(request, form) -> None:
@@ -101,7 +90,7 @@ def council_new(request):
         return redirect("councils:list")
     d = form.cleaned_data
     area = next(a for a in creatable if a.pk == d["area"])
-    ok, council = _attempt(request, lambda: services.council_create(
+    ok, council = attempt(request, lambda: services.council_create(
         by=request.user, area=area, name=d["name"], is_existing_gathering=d["is_existing_gathering"],
         gathering_note=d["gathering_note"], established_on=d["established_on"]), _("The council is registered."))
     return redirect("councils:council", council.pk) if ok else redirect("councils:list")
@@ -145,7 +134,7 @@ def member_add(request, pk):
             messages.error(request, _("No council-member account with that e-mail in this municipality."))
             return redirect("councils:council", council.pk)
     flag = {"auto": None, "yes": True, "no": False}[d["resident_private"]]
-    _attempt(request, lambda: services.member_add(
+    attempt(request, lambda: services.member_add(
         by=request.user, council=council, name=d["name"], organisation=d["organisation"],
         affiliation=d["affiliation"], role=d["role"], term_start=d["term_start"], term_end=d["term_end"],
         counts_as_resident_private=flag, user=user), _("The member is added."))
@@ -167,7 +156,7 @@ def meeting_new(request, pk):
             d = form.cleaned_data
             starts = datetime.combine(d["date"], d["start"])
             ends = datetime.combine(d["date"], d["end"]) if d["end"] else None
-            ok, meeting = _attempt(request, lambda: services.meeting_create(
+            ok, meeting = attempt(request, lambda: services.meeting_create(
                 by=request.user, council=council, kind=d["kind"], title=d["title"], starts_at=starts, ends_at=ends,
                 format=d["format"], place=d["place"], online_url=d["online_url"], issue_ids=d["issues"],
                 extra_items=[d["other_item"]] if d["other_item"] else []), _("The meeting is planned."))
@@ -207,7 +196,7 @@ def meeting_attendance(request, pk):
         if key.startswith("member_") and key[7:].isdigit():
             members[int(key[7:])] = value == "present"
     guests = list(zip(request.POST.getlist("guest_name"), request.POST.getlist("guest_organisation"), strict=False))
-    _attempt(request, lambda: services.attendance_record(by=request.user, meeting=meeting, members=members,
+    attempt(request, lambda: services.attendance_record(by=request.user, meeting=meeting, members=members,
                                                          guests=guests), _("Attendance is recorded."))
     return redirect("councils:meeting", meeting.pk)
 
@@ -219,7 +208,7 @@ def meeting_minutes(request, pk):
     form = forms.MinutesForm(request.POST)
     if form.is_valid():
         d = form.cleaned_data
-        _attempt(request, lambda: services.minutes_save(
+        attempt(request, lambda: services.minutes_save(
             by=request.user, meeting=meeting, internal_minutes=d["internal_minutes"],
             public_summary=d["public_summary"], decisions=d["decisions"]), _("The minutes are saved."))
     else:
@@ -231,7 +220,7 @@ def meeting_minutes(request, pk):
 @require_POST
 def meeting_notify(request, pk):
     meeting = _managed(request, _meeting(request, pk))
-    ok, count = _attempt(request, lambda: services.meeting_notify(by=request.user, meeting=meeting))
+    ok, count = attempt(request, lambda: services.meeting_notify(by=request.user, meeting=meeting))
     if ok:
         messages.success(request, _("The notice was sent to %(n)d members.") % {"n": count})
     return redirect("councils:meeting", meeting.pk)
@@ -247,7 +236,7 @@ def meeting_file_add(request, pk):
     elif upload.size > services.MeetingFile.MAX_BYTES:
         messages.error(request, _("A file may be at most 5 MB."))
     else:
-        _attempt(request, lambda: services.file_attach(by=request.user, meeting=meeting, filename=upload.name,
+        attempt(request, lambda: services.file_attach(by=request.user, meeting=meeting, filename=upload.name,
                                                        content_type=upload.content_type, data=upload.read()),
                  _("The file is attached."))
     return redirect("councils:meeting", meeting.pk)
@@ -337,7 +326,7 @@ def issue_new(request, pk):
             d = form.cleaned_data
             meeting = next((m for m in meetings if m.pk == d["meeting"]), None)
             chosen = [n for n in needs if n.pk in set(d.get("needs") or ())]
-            ok, issue = _attempt(request, lambda: services.issue_raise(
+            ok, issue = attempt(request, lambda: services.issue_raise(
                 by=request.user, council=council, title=d["title"], source=d["source"], summary=d["summary"],
                 needs_summary=d["needs_summary"], meeting=meeting, raised_from=chosen),
                 _("The issue is in the register."))
@@ -394,7 +383,7 @@ def issue_detail(request, pk):
 @require_POST
 def issue_move(request, pk):
     issue = _managed(request, _issue(request, pk))
-    _attempt(request, lambda: services.issue_move(by=request.user, issue=issue, state=request.POST.get("state", "")),
+    attempt(request, lambda: services.issue_move(by=request.user, issue=issue, state=request.POST.get("state", "")),
              _("The issue has moved."))
     return redirect("councils:issue", issue.pk)
 
@@ -410,7 +399,7 @@ def issue_resolve(request, pk):
         return redirect("councils:issue", issue.pk)
     d = form.cleaned_data
     service = next((s for s in resources if s.pk == d["service"]), None)
-    _attempt(request, lambda: services.issue_resolve(by=request.user, issue=issue, kind=d["resolution_kind"],
+    attempt(request, lambda: services.issue_resolve(by=request.user, issue=issue, kind=d["resolution_kind"],
                                                      on=d["resolved_on"], note=d["note"], service=service),
              _("The issue is resolved."))
     return redirect("councils:issue", issue.pk)
@@ -425,7 +414,7 @@ def action_add(request, pk):
     if form.is_valid():
         d = form.cleaned_data
         parent = next((a for a in actions if a.pk == d["parent"]), None)
-        _attempt(request, lambda: services.action_add(by=request.user, issue=issue, title=d["title"],
+        attempt(request, lambda: services.action_add(by=request.user, issue=issue, title=d["title"],
                                                       owner=d["owner"], due_on=d["due_on"], parent=parent),
                  _("The action is added."))
     else:
@@ -442,7 +431,7 @@ def action_update(request, pk):
     form = forms.ActionUpdateForm(request.POST)
     if form.is_valid():
         d = form.cleaned_data
-        _attempt(request, lambda: services.action_update(by=request.user, action=action, note=d["note"], on=d["on"],
+        attempt(request, lambda: services.action_update(by=request.user, action=action, note=d["note"], on=d["on"],
                                                          progress=d["progress"], status=d["status"] or None),
                  _("The timeline is updated."))
     else:
@@ -477,7 +466,7 @@ def proposal_new(request):
     if form.is_valid():
         d = form.cleaned_data
         council = next(c for c in councils if c.pk == d["council"])
-        _attempt(request, lambda: services.proposal_submit(
+        attempt(request, lambda: services.proposal_submit(
             by=request.user, council=council, title=d["title"], text=d["text"], addressee=d["addressee"],
             submitted_on=d["submitted_on"], issues=d["issues"]), _("The proposal is recorded."))
     else:
@@ -490,7 +479,7 @@ def proposal_new(request):
 def proposal_decide(request, pk):
     proposal = get_object_or_404(selectors.readable_proposals(request.user), pk=pk)
     _managed(request, proposal)
-    _attempt(request, lambda: services.proposal_decide(by=request.user, proposal=proposal,
+    attempt(request, lambda: services.proposal_decide(by=request.user, proposal=proposal,
                                                        status=request.POST.get("status", ""),
                                                        plan=request.POST.get("plan", "")),
              _("The proposal's status is saved."))

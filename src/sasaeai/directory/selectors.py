@@ -57,6 +57,15 @@ def organization_ids(user) -> list[int]:
     return list(qs.values_list("pk", flat=True))
 
 
+def organization_ids_in(user, municipality_id: int) -> list[int]:
+    """`organization_ids` restricted to the organisations of one municipality."""
+    ids = organization_ids(user)
+    if not ids:
+        return []
+    return list(Organization.objects.filter(pk__in=ids, municipality_id=municipality_id)
+                .values_list("pk", flat=True))
+
+
 def coordinator_q(user, prefix: str = "") -> Q:
     """Services in the areas the user coordinates (coordinators, municipal administrators)."""
     if not _authenticated(user):

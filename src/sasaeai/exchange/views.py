@@ -6,25 +6,20 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
+
+from sasaeai.core.pages import attempt
 
 from . import selectors, services
 from .models import AreaType, CafeSurvey, ModerationEvent, PostKind, Reaction, Satisfaction, Watched
 
 
 def _attempt(request, fn, success: str | None = None) -> bool:
-    try:
-        fn()
-    except ValidationError as exc:
-        for text in exc.messages:
-            messages.error(request, text)
-        return False
-    if success:
-        messages.success(request, success)
-    return True
+    """`attempt`, returning whether the call went through."""
+    return attempt(request, fn, success)[0]
 
 
 def _space(request, pk):

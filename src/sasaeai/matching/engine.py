@@ -449,8 +449,10 @@ def assign_batch(
             if solve.better(k, cur_key):
                 cur, cur_key = c, k
                 methods.add("construct")
-        # Helper by helper, the best chain of visits, for a tenth of the time left at most.
-        if time.perf_counter() < deadline - reserve - 1.0:
+        # Helper by helper, the best chain of visits, for a tenth of the time left at most —
+        # where helpers are scarce (where they are not, one request each does better, below).
+        n_helpers_l = np.unique(part_pairs.h).size
+        if n_helpers_l < tasks_l.size and time.perf_counter() < deadline - reserve - 1.0:
             c = np.where(in_large, solve.chains(
                 p.ta, p.hx, part_pairs, st,
                 time.perf_counter() + 0.1 * (deadline - reserve - time.perf_counter())), -1)
@@ -481,7 +483,7 @@ def assign_batch(
 
         # One request per helper, at minimum cost: where helpers outnumber requests it serves
         # nearly as many as the optimum, far cheaper; repaired before it is compared.
-        if near(np.unique(part_pairs.h).size, cur_key) and time.perf_counter() < deadline - reserve - 2.0:
+        if near(n_helpers_l, cur_key) and time.perf_counter() < deadline - reserve - 2.0:
             m = np.where(in_large, solve.one_each(p.ta, p.hx, part_pairs), -1)
             mk = solve.key_of(part_pairs, m, step)
             lp_info["one_each_served"] = mk[0]

@@ -13,6 +13,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from sasaeai.core.pages import attempt, show_refusal
 from sasaeai.residents.selectors import residents_for_staff
 from sasaeai.tenancy.models import Area, Municipality
 from sasaeai.tenancy.selectors import area_ids, primary_municipality
@@ -25,28 +26,9 @@ from .models import Need, NeedLink, NeedStatus
 PAGE_SIZE = 50
 
 
-def _errors_to_messages(request, exc: ValidationError) -> None:
-    if hasattr(exc, "error_dict"):
-        for errors in exc.message_dict.values():
-            for message in errors:
-                messages.error(request, message)
-    else:
-        for message in exc.messages:
-            messages.error(request, message)
-
-
 def _attempt(request, fn, success: str | None = None):
-    try:
-        result = fn()
-    except ValidationError as exc:
-        _errors_to_messages(request, exc)
-        return False, None
-    except PermissionDenied as exc:
-        messages.error(request, str(exc) or _("You are not allowed to do this."))
-        return False, None
-    if success:
-        messages.success(request, success)
-    return True, result
+    """`attempt`, a refused right shown as a message as well. Returns (ok, result)."""
+    return attempt(request, fn, success, refusal_as_message=True)
 
 
 def _municipality(request, *, perm: str | None = None) -> Municipality | None:
@@ -275,7 +257,7 @@ def import_page(request):
             rows, errors = imports.read(upload.read(), upload.name, form.cleaned_data["encoding"])
             result = imports.import_needs(by=request.user, municipality=municipality, rows=rows, prior_errors=errors)
         except ValidationError as exc:
-            _errors_to_messages(request, exc)
+            show_refusal(request, exc)
         else:
             if result.written:
                 messages.success(request, _("%(n)s needs were imported.") % {"n": result.created})

@@ -7,12 +7,14 @@ import datetime as dt
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
+
+from sasaeai.core.pages import attempt
 
 from . import exports, selectors, services
 from .forms import (
@@ -29,19 +31,6 @@ from .forms import (
     TransferForm,
 )
 from .models import AccountKind, PointsAccount, SchemeKind
-
-
-def _attempt(request, fn, success: str | None = None):
-    """Run a service call; show its refusal as an error message. Returns (ok, result)."""
-    try:
-        result = fn()
-    except ValidationError as exc:
-        for text in exc.messages:
-            messages.error(request, text)
-        return False, None
-    if success:
-        messages.success(request, success)
-    return True, result
 
 
 def _form_errors(request, form) -> None:
@@ -92,7 +81,7 @@ def redeem(request, pk):
     if request.method == "POST":
         if form.is_valid():
             option = next(o for o in options if o.pk == form.cleaned_data["option"])
-            ok, _r = _attempt(request, lambda: services.redemption_request(
+            ok, _r = attempt(request, lambda: services.redemption_request(
                 account=acct, option=option, points=form.cleaned_data["points"], by=request.user),
                 _("Your redemption request was sent. The points are held until it is approved."))
             if ok:
@@ -122,7 +111,7 @@ def transfer(request, pk):
             from .ledger import member_account
 
             payee = member_account(acct.scheme, booking.helper.user, area=booking.helper.area)
-            ok, _r = _attempt(request, lambda: services.transfer(
+            ok, _r = attempt(request, lambda: services.transfer(
                 payer=acct, payee=payee, minutes=form.cleaned_data["minutes"], by=request.user, booking=booking),
                 _("The time was paid."))
             if ok:
@@ -163,11 +152,11 @@ def pending(request):
         if form.is_valid():
             ids = form.cleaned_data["credits"]
             if form.cleaned_data["action"] == "confirm":
-                ok, done = _attempt(request, lambda: services.confirm_credits(ids, by=request.user, allowed=qs))
+                ok, done = attempt(request, lambda: services.confirm_credits(ids, by=request.user, allowed=qs))
                 if ok:
                     messages.success(request, _("%(n)s credits confirmed.") % {"n": len(done)})
             else:
-                ok, done = _attempt(request, lambda: services.reject_credits(ids, by=request.user, allowed=qs))
+                ok, done = attempt(request, lambda: services.reject_credits(ids, by=request.user, allowed=qs))
                 if ok:
                     messages.success(request, _("%(n)s credits rejected.") % {"n": len(done)})
         else:
@@ -193,7 +182,7 @@ def office(request):
             if exchange.is_valid():
                 by_pk = {a.pk: a for a in accounts}
                 d = exchange.cleaned_data
-                ok, _r = _attempt(request, lambda: services.transfer(
+                ok, _r = attempt(request, lambda: services.transfer(
                     payer=by_pk[d["payer"]], payee=by_pk[d["payee"]], minutes=d["minutes"], by=request.user,
                     memo=d["memo"], office=True), _("The exchange was recorded."))
                 if ok:
@@ -205,7 +194,7 @@ def office(request):
             if activity.is_valid():
                 d = activity.cleaned_data
                 user = next(u for u in members if u.pk == d["member"])
-                ok, _r = _attempt(request, lambda: services.credit_activity(
+                ok, _r = attempt(request, lambda: services.credit_activity(
                     scheme=chosen, user=user, activity=d["activity"], minutes=d["minutes"], day=d["day"],
                     reference=d["reference"], by=request.user), _("The activity was recorded."))
                 if ok:
@@ -242,7 +231,7 @@ def schemes(request):
         managed_m = managed_municipalities(request.user)
         municipality = (managed_m.filter(pk=int(raw)).first() if raw.isdigit() else None) or managed_m.first()
         if form.is_valid() and municipality is not None:
-            ok, scheme = _attempt(request, lambda: services.scheme_create(
+            ok, scheme = attempt(request, lambda: services.scheme_create(
                 municipality=municipality, name=form.cleaned_data["name"], kind=form.cleaned_data["kind"],
                 by=request.user), _("The scheme was created."))
             if ok:
@@ -286,7 +275,7 @@ def scheme(request, pk):
                     call = lambda: services.rule_set(scheme=obj, by=request.user, **d)  # noqa: E731
                 else:
                     call = lambda: services.option_set(scheme=obj, **d)  # noqa: E731
-                ok, _r = _attempt(request, call, _("Saved."))
+                ok, _r = attempt(request, call, _("Saved."))
                 if ok:
                     return redirect("points:scheme", obj.pk)
             else:
@@ -316,7 +305,7 @@ def redemptions(request):
         if request.POST.get("action") == "pay":
             form = PayForm(request.POST)
             if form.is_valid():
-                _attempt(request, lambda: services.redemption_pay(
+                attempt(request, lambda: services.redemption_pay(
                     r, by=request.user, finance_reference=form.cleaned_data["finance_reference"]),
                     _("Marked as paid out."))
             else:
@@ -324,7 +313,7 @@ def redemptions(request):
         else:
             form = RefuseForm(request.POST)
             if form.is_valid():
-                _attempt(request, lambda: services.redemption_refuse(r, by=request.user,
+                attempt(request, lambda: services.redemption_refuse(r, by=request.user,
                                                                      reason=form.cleaned_data["reason"]),
                          _("The redemption was refused; the points went back to the member."))
             else:
@@ -355,5 +344,5 @@ def reverse_credit(request, pk):
     from .models import Credit
 
     credit = get_object_or_404(Credit.objects.filter(scheme__in=selectors.schemes_managed(request.user)), pk=pk)
-    _attempt(request, lambda: services.reverse_credit(credit, by=request.user), _("The credit was reversed."))
+    attempt(request, lambda: services.reverse_credit(credit, by=request.user), _("The credit was reversed."))
     return redirect("points:scheme", credit.scheme_id)

@@ -10,7 +10,7 @@ import jaconv
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from sasaeai.accounts.phone import mask_phone, normalize_phone
+from sasaeai.core.pages import attempt
 from sasaeai.helpers.models import HelperProfile
 from sasaeai.residents.selectors import residents_acted_for, residents_for_staff
 from sasaeai.tenancy.models import Area, Municipality
@@ -59,23 +60,6 @@ from .models import (
     ReviewDirection,
 )
 from .presentation import explain_reasons, private_fields, standing
-
-
-def _errors_to_messages(request, exc: ValidationError) -> None:
-    for text in exc.messages:
-        messages.error(request, text)
-
-
-def _attempt(request, fn, success: str | None = None):
-    """Run a service call; show its refusal as an error message. Returns (ok, result)."""
-    try:
-        result = fn()
-    except ValidationError as exc:
-        _errors_to_messages(request, exc)
-        return False, None
-    if success:
-        messages.success(request, success)
-    return True, result
 
 
 def _visible_request(request, pk: int) -> HelpRequest:
@@ -152,7 +136,7 @@ def new_request(request):
             raise Http404
     form = RequestForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        ok, req = _attempt(request, lambda: _create(request, chosen, form), _("Your request was sent."))
+        ok, req = attempt(request, lambda: _create(request, chosen, form), _("Your request was sent."))
         if ok:
             return redirect("requests:detail", pk=req.pk)
     return render(request, "requests/request_form.html",
@@ -195,7 +179,7 @@ def intake(request):
         if chosen is None:
             messages.error(request, _("Find and choose the person first."))
         elif form.is_valid():
-            ok, req = _attempt(request, lambda: _create(request, chosen, form), _("The request was saved."))
+            ok, req = attempt(request, lambda: _create(request, chosen, form), _("The request was saved."))
             if ok:
                 return redirect("requests:detail", pk=req.pk)
     for r in results:
@@ -310,7 +294,7 @@ def cancel(request, pk: int):
     if not form.is_valid():
         messages.error(request, _("Say why the request is cancelled."))
     else:
-        _attempt(request, lambda: services.cancel_request(req, user=request.user, reason=form.cleaned_data["reason"]),
+        attempt(request, lambda: services.cancel_request(req, user=request.user, reason=form.cleaned_data["reason"]),
                  _("The request was cancelled."))
     return redirect("requests:detail", pk=pk)
 
@@ -319,7 +303,7 @@ def cancel(request, pk: int):
 @require_POST
 def publish(request, pk: int):
     req = _visible_request(request, pk)
-    _attempt(request, lambda: services.publish(req, user=request.user), _("The request is open."))
+    attempt(request, lambda: services.publish(req, user=request.user), _("The request is open."))
     return redirect("requests:detail", pk=pk)
 
 
@@ -335,7 +319,7 @@ def send_message(request, pk: int):
     form = MessageForm(request.POST)
     if form.is_valid():
         helper = _helper_in(req.municipality_id, form.cleaned_data["helper"])
-        _attempt(request, lambda: services.send_message(req, user=request.user, helper=helper,
+        attempt(request, lambda: services.send_message(req, user=request.user, helper=helper,
                                                         body=form.cleaned_data["body"]), _("Message sent."))
     else:
         messages.error(request, _("Write a message."))
@@ -350,7 +334,7 @@ def introduction(request, pk: int):
     if form.is_valid():
         helper = _helper_in(req.municipality_id, form.cleaned_data["helper"])
         at = dt.datetime.combine(form.cleaned_data["date"], form.cleaned_data["time"], tzinfo=TOKYO)
-        _attempt(request, lambda: services.propose_introduction(
+        attempt(request, lambda: services.propose_introduction(
             req, user=request.user, helper=helper, mode=form.cleaned_data["mode"], scheduled_at=at),
             _("The introduction was proposed."))
     else:
@@ -363,7 +347,7 @@ def introduction(request, pk: int):
 def answer_introduction(request, pk: int, intro_id: int):
     req = _visible_request(request, pk)
     intro = get_object_or_404(Introduction, pk=intro_id, request=req)
-    _attempt(request, lambda: services.answer_introduction(intro, user=request.user,
+    attempt(request, lambda: services.answer_introduction(intro, user=request.user,
                                                            status=request.POST.get("status", "")),
              _("Saved."))
     return redirect("requests:detail", pk=pk)
@@ -381,7 +365,7 @@ def offer(request, pk: int):
             n = max(1, min(20, int(request.POST["top"])))
         except ValueError:
             n = 3
-        _attempt(request, lambda: services.offer_to_top(req, by=request.user, n=n), _("Offers sent."))
+        attempt(request, lambda: services.offer_to_top(req, by=request.user, n=n), _("Offers sent."))
     else:
         ids = [int(i) for i in request.POST.getlist("helpers") if i.isdigit()]
         profiles = list(HelperProfile.objects.filter(pk__in=ids, municipality_id=req.municipality_id))
@@ -390,7 +374,7 @@ def offer(request, pk: int):
         else:
             order = {pk_: i for i, pk_ in enumerate(ids)}
             profiles.sort(key=lambda p: order[p.pk])
-            _attempt(request, lambda: services.offer_to(req, profiles, by=request.user), _("Offers sent."))
+            attempt(request, lambda: services.offer_to(req, profiles, by=request.user), _("Offers sent."))
     return redirect("requests:detail", pk=pk)
 
 
@@ -399,7 +383,7 @@ def offer(request, pk: int):
 def withdraw(request, offer_id: int):
     offer_obj = get_object_or_404(Offer.objects.filter(request__in=selectors.managed_requests(request.user)),
                                   pk=offer_id)
-    _attempt(request, lambda: services.withdraw_offer(offer_obj, by=request.user), _("The offer was withdrawn."))
+    attempt(request, lambda: services.withdraw_offer(offer_obj, by=request.user), _("The offer was withdrawn."))
     return redirect("requests:detail", pk=offer_obj.request_id)
 
 
@@ -408,7 +392,7 @@ def withdraw(request, offer_id: int):
 def no_show(request, booking_id: int):
     booking = get_object_or_404(Booking.objects.filter(request__in=selectors.managed_requests(request.user)),
                                 pk=booking_id)
-    _attempt(request, lambda: services.mark_no_show(booking, by=request.user), _("Recorded as a no-show."))
+    attempt(request, lambda: services.mark_no_show(booking, by=request.user), _("Recorded as a no-show."))
     return redirect("requests:detail", pk=booking.request_id)
 
 
@@ -418,7 +402,7 @@ def dispute(request, pk: int):
     req = _visible_request(request, pk)
     form = ReasonForm(request.POST)
     if form.is_valid():
-        _attempt(request, lambda: services.dispute(req, user=request.user, reason=form.cleaned_data["reason"]),
+        attempt(request, lambda: services.dispute(req, user=request.user, reason=form.cleaned_data["reason"]),
                  _("The coordinator will follow this up."))
     else:
         messages.error(request, _("Say what went wrong."))
@@ -450,7 +434,7 @@ def batch(request):
     form = BatchForm(request.POST or None, areas=areas)
     if request.method == "POST" and form.is_valid():
         area = next((a for a in areas if a.pk == form.cleaned_data["area"]), None)
-        ok, run = _attempt(request, lambda: batch_services.run_batch(
+        ok, run = attempt(request, lambda: batch_services.run_batch(
             municipality=municipality, day=form.cleaned_data["day"], by=request.user, area=area))
         if ok:
             return redirect("requests:run", run_id=run.pk)
@@ -514,7 +498,7 @@ def run_edit(request, run_id: int, line_id: int):
     value = request.POST.get("helper", "")
     if value:
         helper = _helper_in(run.municipality_id, int(value) if value.isdigit() else 0)
-    ok, _line = _attempt(request, lambda: batch_services.edit_line(
+    ok, _line = attempt(request, lambda: batch_services.edit_line(
         line, by=request.user, helper=helper, override=request.POST.get("override") == "1",
         override_reason=request.POST.get("override_reason", "")), _("The proposal was changed."))
     if not ok and run.status == MatchingRun.Status.PROPOSED:
@@ -526,7 +510,7 @@ def run_edit(request, run_id: int, line_id: int):
 @require_POST
 def run_confirm(request, run_id: int):
     run = _visible_run(request, run_id)
-    ok, result = _attempt(request, lambda: batch_services.confirm_run(run, by=request.user))
+    ok, result = attempt(request, lambda: batch_services.confirm_run(run, by=request.user))
     if ok:
         messages.success(request, _("%(n)d offers sent.") % {"n": result["offered"]})
         if result["skipped"]:
@@ -539,7 +523,7 @@ def run_confirm(request, run_id: int):
 @require_POST
 def run_discard(request, run_id: int):
     run = _visible_run(request, run_id)
-    _attempt(request, lambda: batch_services.discard_run(run, by=request.user), _("The proposal was discarded."))
+    attempt(request, lambda: batch_services.discard_run(run, by=request.user), _("The proposal was discarded."))
     return redirect("requests:batch")
 
 
@@ -575,7 +559,7 @@ def _own_offer(request, offer_id: int) -> Offer:
 @require_POST
 def accept(request, offer_id: int):
     offer_obj = _own_offer(request, offer_id)
-    ok, booking = _attempt(request, lambda: services.accept_offer(offer_obj, user=request.user),
+    ok, booking = attempt(request, lambda: services.accept_offer(offer_obj, user=request.user),
                            _("Accepted. The visit is in your schedule."))
     if ok:
         return redirect("requests:booking", booking_id=booking.pk)
@@ -586,7 +570,7 @@ def accept(request, offer_id: int):
 @require_POST
 def decline(request, offer_id: int):
     offer_obj = _own_offer(request, offer_id)
-    _attempt(request, lambda: services.decline_offer(offer_obj, user=request.user), _("Declined."))
+    attempt(request, lambda: services.decline_offer(offer_obj, user=request.user), _("Declined."))
     return redirect("requests:offers")
 
 
@@ -643,7 +627,7 @@ def _visit(request, booking_id: int, fn_name: str, success: str):
         return redirect("requests:booking", booking_id=booking.pk)
     fn = getattr(services, fn_name)
     extra = {"agree_standards": form.cleaned_data["agree_standards"]} if fn_name == "check_in" else {}
-    _attempt(request, lambda: fn(booking, user=request.user, lat=form.cleaned_data["lat"],
+    attempt(request, lambda: fn(booking, user=request.user, lat=form.cleaned_data["lat"],
                                  lon=form.cleaned_data["lon"], share_location=form.cleaned_data["share_location"],
                                  **extra),
              success)
@@ -668,7 +652,7 @@ def give_back(request, booking_id: int):
     booking = _own_booking(request, booking_id)
     form = ReasonForm(request.POST)
     if form.is_valid():
-        _attempt(request, lambda: services.helper_cancel(booking, user=request.user, reason=form.cleaned_data["reason"]),
+        attempt(request, lambda: services.helper_cancel(booking, user=request.user, reason=form.cleaned_data["reason"]),
                  _("The visit was given back; the coordinator will find someone else."))
     else:
         messages.error(request, _("Say why you cannot come."))
@@ -683,7 +667,7 @@ def review(request, booking_id: int):
         selectors.bookings_visible_to(request.user), pk=booking_id)
     form = ReviewForm(request.POST)
     if form.is_valid():
-        _attempt(request, lambda: services.review(booking, user=request.user, stars=form.cleaned_data["stars"],
+        attempt(request, lambda: services.review(booking, user=request.user, stars=form.cleaned_data["stars"],
                                                   comment=form.cleaned_data["comment"], tags=form.cleaned_data["tags"]),
                  _("Thank you for your review."))
     else:

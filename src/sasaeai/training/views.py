@@ -9,13 +9,14 @@ import datetime as dt
 from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from sasaeai.core.pages import attempt
 from sasaeai.events.models import SignUpStatus
 from sasaeai.helpers.qualifications import Qualification
 from sasaeai.tenancy.models import Area
@@ -27,15 +28,8 @@ from .models import Completion, CourseKind, CourseScope
 
 
 def _attempt(request, fn, success: str | None = None):
-    try:
-        result = fn()
-    except ValidationError as exc:
-        for text in exc.messages:
-            messages.error(request, text)
-        return None
-    if success:
-        messages.success(request, success)
-    return result
+    """`attempt`, returning the result alone (None when refused)."""
+    return attempt(request, fn, success)[1]
 
 
 def _require(request, perm: str, obj=None) -> None:

@@ -4,17 +4,15 @@ never load a consultation's identity or text (only references and counts)."""
 
 from __future__ import annotations
 
-from functools import wraps
-
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from sasaeai.core.pages import attempt, perm_required
 from sasaeai.tenancy.models import Area, Municipality
 
 from . import selectors, services
@@ -38,36 +36,6 @@ from .models import ChecklistItem, ConsultationStatus, FollowUp, ItemKind
 from .presentation import log_reads
 
 LIST_LIMIT = 200
-
-
-def _attempt(request, fn, success: str | None = None, form=None):
-    """Run a service call; show its refusal as messages (and on the form's fields)."""
-    try:
-        result = fn()
-    except ValidationError as exc:
-        if form is not None and hasattr(exc, "error_dict"):
-            for field, errors in exc.message_dict.items():
-                form.add_error(field if field in form.fields else None, errors)
-        else:
-            for text in exc.messages:
-                messages.error(request, text)
-        return False, None
-    if success:
-        messages.success(request, success)
-    return True, result
-
-
-def _perm(name):
-    def decorator(view):
-        @wraps(view)
-        def wrapped(request, *args, **kwargs):
-            if not request.user.has_perm(name):
-                raise PermissionDenied
-            return view(request, *args, **kwargs)
-
-        return login_required(wrapped)
-
-    return decorator
 
 
 def _item_context() -> dict:
@@ -119,7 +87,7 @@ def request_consultation(request, code: str):
     form = RequestForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
-        ok, _c = _attempt(request, lambda: services.consultation_request(
+        ok, _c = attempt(request, lambda: services.consultation_request(
             code=employer.link_code, employee_name=d["employee_name"], employee_contact=d["employee_contact"],
             department_size=d["department_size"], topics=d["topics"], note=d["note"], user=request.user),
             form=form)
@@ -136,7 +104,7 @@ def requested(request):
 # --- the care manager -------------------------------------------------------------------------
 
 
-@_perm("worklife.work")
+@perm_required("worklife.work")
 def consultation_list(request):
     status = request.GET.get("status", "")
     qs = selectors.consultations_for(request.user)
@@ -151,7 +119,7 @@ def consultation_list(request):
                                                   "statuses": ConsultationStatus.choices})
 
 
-@_perm("worklife.work")
+@perm_required("worklife.work")
 def detail(request, pk: int):
     c = _consultation(request, pk)
     log_reads(request, [c])
@@ -164,7 +132,7 @@ def detail(request, pk: int):
         "close_form": CloseForm(initial={"on": timezone.localdate()})})
 
 
-@_perm("worklife.work")
+@perm_required("worklife.work")
 def record(request, pk: int):
     """面談の記録: the family member's situation (possibly in another municipality), the
     employee's work and wishes, topics."""
@@ -177,7 +145,7 @@ def record(request, pk: int):
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
         area = next((a for a in areas if a.pk == d["family_area"]), None)
-        ok, _r = _attempt(request, lambda: services.consultation_record(
+        ok, _r = attempt(request, lambda: services.consultation_record(
             c, by=request.user, interviewed_on=d["interviewed_on"], relation=d["relation"],
             care_level=d["care_level"], family_municipality=area.municipality if area else None,
             family_area=area, family_situation=d["family_situation"], work_situation=d["work_situation"],
@@ -188,7 +156,7 @@ def record(request, pk: int):
     return render(request, "worklife/record.html", {"c": c, "form": form})
 
 
-@_perm("worklife.work")
+@perm_required("worklife.work")
 def plan(request, pk: int):
     """介護支援プラン: goals, leave and work changes with dates, handover at work, care
     services; follow-ups default to 1 and 3 months."""
@@ -197,7 +165,7 @@ def plan(request, pk: int):
     form = PlanForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
-        ok, _r = _attempt(request, lambda: services.plan_create(
+        ok, _r = attempt(request, lambda: services.plan_create(
             c, by=request.user, goals=d["goals"], leave_from=d["leave_from"], leave_until=d["leave_until"],
             work_changes=d["work_changes"], work_changes_from=d["work_changes_from"],
             handover_at_work=d["handover_at_work"], care_services=d["care_services"],
@@ -211,7 +179,7 @@ def _post(request, pk, form_class, call, success):
     c = _consultation(request, pk)
     form = form_class(request.POST)
     if form.is_valid():
-        _attempt(request, lambda: call(c, form.cleaned_data), success)
+        attempt(request, lambda: call(c, form.cleaned_data), success)
     else:
         for errors in form.errors.values():
             for text in errors:
@@ -220,7 +188,7 @@ def _post(request, pk, form_class, call, success):
 
 
 @require_POST
-@_perm("worklife.work")
+@perm_required("worklife.work")
 def consent(request, pk: int):
     return _post(request, pk, ConsentForm, lambda c, d: services.consent_record(
         c, by=request.user, granted=d["granted"], scope=d["scope"], basis=d["basis"]),
@@ -228,53 +196,53 @@ def consent(request, pk: int):
 
 
 @require_POST
-@_perm("worklife.work")
+@perm_required("worklife.work")
 def handover(request, pk: int):
     return _post(request, pk, HandoverForm, lambda c, d: services.handover_create(
         c, by=request.user, kind=d["kind"], note=d["note"]), _("The handover was sent."))
 
 
 @require_POST
-@_perm("worklife.work")
+@perm_required("worklife.work")
 def share(request, pk: int):
     c = _consultation(request, pk)
-    _attempt(request, lambda: services.share_with_employer(c, by=request.user),
+    attempt(request, lambda: services.share_with_employer(c, by=request.user),
              _("The employer's duties are open on the checklist."))
     return redirect("worklife:detail", pk=c.pk)
 
 
 @require_POST
-@_perm("worklife.work")
+@perm_required("worklife.work")
 def follow_up(request, pk: int):
     return _post(request, pk, FollowUpForm, lambda c, d: services.follow_up_schedule(
         c, by=request.user, due_on=d["due_on"], kind=d["kind"]), _("The follow-up was scheduled."))
 
 
 @require_POST
-@_perm("worklife.work")
+@perm_required("worklife.work")
 def follow_up_done(request, pk: int, follow_up_id: int):
     c = _consultation(request, pk)
     found = get_object_or_404(FollowUp, pk=follow_up_id, consultation=c)
     form = FollowUpDoneForm(request.POST)
     form.is_valid()
-    _attempt(request, lambda: services.follow_up_complete(
+    attempt(request, lambda: services.follow_up_complete(
         found, by=request.user, still_employed=form.cleaned_data.get("still_employed"),
         note=form.cleaned_data.get("note", "")), _("The follow-up was recorded."))
     return redirect("worklife:detail", pk=c.pk)
 
 
 @require_POST
-@_perm("worklife.work")
+@perm_required("worklife.work")
 def close(request, pk: int):
     return _post(request, pk, CloseForm, lambda c, d: services.consultation_close(
         c, by=request.user, outcome=d["outcome"], on=d["on"], note=d["note"]), _("The consultation was closed."))
 
 
 @require_POST
-@_perm("worklife.work")
+@perm_required("worklife.work")
 def withdraw(request, pk: int):
     c = _consultation(request, pk)
-    _attempt(request, lambda: services.consultation_withdraw(c, by=request.user),
+    attempt(request, lambda: services.consultation_withdraw(c, by=request.user),
              _("The consultation was marked as withdrawn."))
     return redirect("worklife:detail", pk=c.pk)
 
@@ -282,11 +250,11 @@ def withdraw(request, pk: int):
 # --- employers ---------------------------------------------------------------------------------
 
 
-@_perm("worklife.work")
+@perm_required("worklife.work")
 def employers(request):
     form = EmployerForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        ok, employer = _attempt(request, lambda: services.employer_create(
+        ok, employer = attempt(request, lambda: services.employer_create(
             by=request.user, name=form.cleaned_data["name"], size_band=form.cleaned_data["size_band"]),
             _("The employer was registered."), form=form)
         if ok:
@@ -295,7 +263,7 @@ def employers(request):
     return render(request, "worklife/employers.html", {"rows": rows, "form": form})
 
 
-@_perm("worklife.employer")
+@perm_required("worklife.employer")
 def employer(request, pk: int):
     """The employer's page: the legal checklist (cases by reference only) and k-suppressed
     counts. The same for the HR contact and the care manager — no identity, no text."""
@@ -329,7 +297,7 @@ def employer(request, pk: int):
 
 
 @require_POST
-@_perm("worklife.employer")
+@perm_required("worklife.employer")
 def item(request, pk: int):
     """Tick a duty of the checklist (the HR contact or the care manager)."""
     found = get_object_or_404(ChecklistItem, pk=pk, employer__in=selectors.employers_visible(request.user))
@@ -337,7 +305,7 @@ def item(request, pk: int):
     if form.is_valid():
         d = form.cleaned_data
         try:
-            _attempt(request, lambda: services.checklist_complete(
+            attempt(request, lambda: services.checklist_complete(
                 found, by=request.user, done_on=d["done_on"], method=d["method"], notice_items=d["notice_items"],
                 note=d["note"]), _("The duty was recorded."))
         except PermissionDenied:
@@ -354,7 +322,7 @@ def _employer_post(request, pk, form_class, call, success, **form_kwargs):
     found = get_object_or_404(selectors.employers_for_care_manager(request.user), pk=pk)
     form = form_class(request.POST, **form_kwargs)
     if form.is_valid():
-        _attempt(request, lambda: call(found, form.cleaned_data), success)
+        attempt(request, lambda: call(found, form.cleaned_data), success)
     else:
         for errors in form.errors.values():
             for text in errors:
@@ -363,21 +331,21 @@ def _employer_post(request, pk, form_class, call, success, **form_kwargs):
 
 
 @require_POST
-@_perm("worklife.work")
+@perm_required("worklife.work")
 def contract(request, pk: int):
     return _employer_post(request, pk, ContractForm, lambda e, d: services.contract_create(
         by=request.user, employer=e, starts_on=d["starts_on"], ends_on=d["ends_on"]), _("The contract was recorded."))
 
 
 @require_POST
-@_perm("worklife.work")
+@perm_required("worklife.work")
 def contact(request, pk: int):
     return _employer_post(request, pk, ContactForm, lambda e, d: services.contact_add(
         by=request.user, employer=e, email=d["email"]), _("The HR contact was added."))
 
 
 @require_POST
-@_perm("worklife.work")
+@perm_required("worklife.work")
 def seminar(request, pk: int):
     from sasaeai.events.models import Event
 
@@ -395,14 +363,14 @@ def _log_handovers(request, handovers):
     log_reads(request, [h.consultation for h in handovers], ("worklife_handover",))
 
 
-@_perm("worklife.handovers")
+@perm_required("worklife.handovers")
 def handovers(request):
     rows = list(selectors.handovers_for(request.user).order_by("-sent_at", "-pk")[:LIST_LIMIT])
     _log_handovers(request, rows)
     return render(request, "worklife/handovers.html", {"rows": rows})
 
 
-@_perm("worklife.handovers")
+@perm_required("worklife.handovers")
 def handover_detail(request, pk: int):
     found = get_object_or_404(selectors.handovers_for(request.user), pk=pk)
     _log_handovers(request, [found])
@@ -425,20 +393,20 @@ def handover_detail(request, pk: int):
 
 
 @require_POST
-@_perm("worklife.handovers")
+@perm_required("worklife.handovers")
 def link_proxy(request, pk: int):
     """The centre links the employee as the family member's proxy (代理入力)."""
     found = get_object_or_404(selectors.handovers_for(request.user), pk=pk)
     resident = request.POST.get("resident", "")
-    _attempt(request, lambda: services.handover_link_proxy(found, by=request.user,
+    attempt(request, lambda: services.handover_link_proxy(found, by=request.user,
                                                            resident=int(resident) if resident.isdigit() else 0),
              _("The employee can now enter help requests as the family member's proxy."))
     return redirect("worklife:handover_detail", pk=found.pk)
 
 
 @require_POST
-@_perm("worklife.handovers")
+@perm_required("worklife.handovers")
 def acknowledge(request, pk: int):
     found = get_object_or_404(selectors.handovers_for(request.user), pk=pk)
-    _attempt(request, lambda: services.handover_acknowledge(found, by=request.user), _("Acknowledged."))
+    attempt(request, lambda: services.handover_acknowledge(found, by=request.user), _("Acknowledged."))
     return redirect("worklife:handover_detail", pk=found.pk)
