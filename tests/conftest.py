@@ -10,7 +10,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from sasaeai.accounts.models import User
 from sasaeai.tenancy import services as tenancy
 from sasaeai.tenancy.codes import with_check_digit
-from sasaeai.tenancy.models import STAFF_ROLES, Role
+from sasaeai.tenancy.models import TWO_FACTOR_ROLES, Role
 
 _counter = itertools.count(1)
 PASSWORD = "correct-horse-battery-staple"
@@ -61,7 +61,7 @@ def login_client(user, *, verified: bool | None = None) -> Client:
     client = Client()
     client.force_login(user)
     if verified is None:
-        verified = user.is_staff or user.memberships.filter(role__in=STAFF_ROLES).exists()
+        verified = user.is_staff or user.memberships.filter(role__in=TWO_FACTOR_ROLES).exists()
     if verified:
         device, _ = TOTPDevice.objects.get_or_create(user=user, name="test", defaults={"confirmed": True})
         session = client.session

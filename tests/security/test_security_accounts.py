@@ -175,3 +175,23 @@ def test_staff_without_two_factor_reach_no_personal_data(make_municipality, make
     api = client.get(f"/api/v1/safety/residents/{resident.pk}/record")
     assert api.status_code == 403 and api.json()["code"] == "two_factor_required"
     assert not AccessLog.objects.exists()
+
+
+def test_work_support_care_managers_and_work_coordinators_pass_two_factor(make_municipality, make_user,
+                                                                           client_for):
+    """They open consultations' and participants' personal data: without TOTP no page, no API
+    call, and no account recovery by a coordinator (as for the other staff roles)."""
+    from sasaeai.safety.recovery import recoverable_users
+
+    town = make_municipality()
+    coordinator = make_user(Role.COORDINATOR_L1, town)
+    for role, page in ((Role.WORK_SUPPORT_CM, "/worklife/consultations/"), (Role.WORK_COORDINATOR, "/work/")):
+        user = make_user(role, town)
+        client = client_for(user, verified=False)
+        response = client.get(page)
+        assert response.status_code == 302 and "/accounts/otp/" in response["Location"], role
+        api = client.get("/api/v1/worklife/consultations")
+        assert api.status_code == 403 and api.json()["code"] == "two_factor_required", role
+        verified = client_for(user).get(page)  # past the second factor: the page's own rule answers
+        assert "/accounts/otp/" not in verified.get("Location", ""), role
+        assert not recoverable_users(coordinator).filter(pk=user.pk).exists(), role

@@ -31,7 +31,7 @@ from sasaeai.core.plugins import project_modules
 from sasaeai.residents.models import CareLevel, Frailty, Proxy, ProxyRelation, Resident, Sex
 from sasaeai.tenancy import services as tenancy
 from sasaeai.tenancy.codes import with_check_digit
-from sasaeai.tenancy.models import Area, Membership, Municipality, Role
+from sasaeai.tenancy.models import TWO_FACTOR_ROLES, Area, Membership, Municipality, Role
 
 from . import names
 from .town import DemoTown
@@ -325,10 +325,8 @@ def seed_accounts(town: DemoTown) -> dict[str, int]:
                   relation=relations[i % len(relations)], confirmed=True)
             for i, resident in enumerate(proxied)
         ], ignore_conflicts=True)
-        staff_roles = {Role.OPERATOR, Role.MUNICIPAL_ADMIN, Role.COORDINATOR_L1, Role.COORDINATOR_L2,
-                       Role.SUPPORT_CENTER}
         for a in accounts:
-            if a.role in staff_roles:
+            if a.role in TWO_FACTOR_ROLES:
                 TOTPDevice.objects.get_or_create(
                     user=users[a.email], name="demo",
                     defaults={"key": demo_totp_key(a.email, town.seed), "confirmed": True},

@@ -25,7 +25,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from sasaeai.residents.models import Proxy, Resident
-from sasaeai.tenancy.models import STAFF_ROLES, Membership, Role
+from sasaeai.tenancy.models import TWO_FACTOR_ROLES, Membership, Role
 from sasaeai.tenancy.selectors import municipality_ids
 
 from .events import audit
@@ -52,7 +52,7 @@ def recoverable_users(coordinator):
     """Non-staff accounts belonging to the coordinator's municipalities."""
     scope = municipality_ids(coordinator, COORDINATOR_ROLES | {Role.OPERATOR})
     users = get_user_model().objects.filter(is_active=True, is_staff=False).exclude(
-        pk__in=Membership.objects.filter(role__in=STAFF_ROLES).values("user_id"))
+        pk__in=Membership.objects.filter(role__in=TWO_FACTOR_ROLES).values("user_id"))
     if scope is None:
         return users
     from django.db.models import Q

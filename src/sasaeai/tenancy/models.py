@@ -205,6 +205,9 @@ STAFF_ROLES = frozenset(
         Role.OPERATOR,
     }
 )
+#: Roles that must pass two-factor log-in: the staff roles, and the work-activity coordinator
+#: and work-support care manager, who open participants' and consultations' personal data.
+TWO_FACTOR_ROLES = STAFF_ROLES | {Role.WORK_COORDINATOR, Role.WORK_SUPPORT_CM}
 #: Roles that administer a municipality's staff and areas.
 ADMIN_ROLES = frozenset({Role.MUNICIPAL_ADMIN, Role.OPERATOR})
 #: Roles a municipal administrator (or an operator, for a municipality) may give on the staff

@@ -7,7 +7,7 @@ from django.db.models import QuerySet
 from .models import (
     ADMIN_ROLES,
     MUNICIPALITY_WIDE_ROLES,
-    STAFF_ROLES,
+    TWO_FACTOR_ROLES,
     Area,
     Invitation,
     Membership,
@@ -40,7 +40,7 @@ def is_operator(user) -> bool:
 
 def is_staff_member(user) -> bool:
     """Holds a role that opens personal data (and so must pass two-factor log-in)."""
-    return any(m.role in STAFF_ROLES for m in memberships_of(user))
+    return any(m.role in TWO_FACTOR_ROLES for m in memberships_of(user))
 
 
 def roles_in(user, municipality_id: int) -> set[str]:

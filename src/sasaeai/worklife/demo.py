@@ -129,6 +129,13 @@ def seed(town) -> dict[str, int]:
         if second is None:
             second = _user(_email(town, "wcm2"), "両立支援 ケアマネ二", password)
             tenancy.create_membership(user=second, municipality=m, role=Role.WORK_SUPPORT_CM)
+        from django_otp.plugins.otp_totp.models import TOTPDevice
+
+        from sasaeai.demo.generator import demo_totp_key
+
+        for cm_user in (first, second):  # care data: two-factor log-in, a stable demo key
+            TOTPDevice.objects.get_or_create(user=cm_user, name="demo", defaults={
+                "key": demo_totp_key(cm_user.email, town.seed), "confirmed": True})
         half = max(1, len(town.areas) // 2)
         cms = [_care_manager(town, first, f"wl-cm-{m.code}-1", office, town.areas[:half]),
                _care_manager(town, second, f"wl-cm-{m.code}-2", office, town.areas[half:])]
