@@ -129,6 +129,10 @@ def totp_code(user) -> str:
     from django_otp.oath import totp
 
     device, _ = TOTPDevice.objects.get_or_create(user=user, name="test", defaults={"confirmed": True})
+    # A second log-in within the same 30 s step would reuse the code, which django-otp refuses
+    # (as it should); a person would wait for the next code, a test forgets the last one.
+    TOTPDevice.objects.filter(user=user).update(last_t=-1)
+    device.refresh_from_db()
     return f"{totp(device.bin_key, device.step, device.t0, device.digits, device.drift):0{device.digits}d}"
 
 
