@@ -23,7 +23,7 @@ def coordinates_in(user, municipality):
 @rules.predicate
 def is_provider_staff(user, municipality):
     """Staff of a provider organisation of this municipality (another town's partners are not)."""
-    return municipality is not None and selectors.organization_ids_in(user, municipality.pk) != []
+    return municipality is not None and bool(selectors.organization_ids(user, municipality.pk))
 
 
 #: Suggest a correction or a new place (checked by a coordinator before it appears).

@@ -45,25 +45,19 @@ def _authenticated(user) -> bool:
     return bool(user is not None and getattr(user, "is_authenticated", False) and user.is_active)
 
 
-def organization_ids(user) -> list[int]:
+def organization_ids(user, municipality_id: int | None = None) -> list[int]:
     """Organisations whose resources the user edits as their staff (a partner membership in
-    the organisation's municipality is required as well as being listed as its staff)."""
+    the organisation's municipality is required as well as being listed as its staff); with
+    `municipality_id`, only that municipality's organisations."""
     if not _authenticated(user):
         return []
     partner_in = municipality_ids(user, {Role.PARTNER})
     qs = Organization.objects.filter(members=user)
+    if municipality_id is not None:
+        qs = qs.filter(municipality_id=municipality_id)
     if partner_in is not None:
         qs = qs.filter(municipality_id__in=partner_in)
     return list(qs.values_list("pk", flat=True))
-
-
-def organization_ids_in(user, municipality_id: int) -> list[int]:
-    """`organization_ids` restricted to the organisations of one municipality."""
-    ids = organization_ids(user)
-    if not ids:
-        return []
-    return list(Organization.objects.filter(pk__in=ids, municipality_id=municipality_id)
-                .values_list("pk", flat=True))
 
 
 def coordinator_q(user, prefix: str = "") -> Q:
