@@ -322,3 +322,104 @@ def test_chains_serve_more_than_the_one_pass_rules_where_helpers_are_scarce():
                   for rule in ("finish", "scarce")}
         chained = int((solve.chains(p.ta, p.hx, p.pairs, st, time.perf_counter() + 30) >= 0).sum())
         assert chained > max(served.values()), (n, m, chained, served)
+
+
+def _plan_of(p, wanted):
+    """A task -> pair vector from {task index: helper index}."""
+    chosen = np.full(len(p.tasks), -1, dtype=np.int64)
+    for ti, hi in wanted.items():
+        (k,) = np.flatnonzero((p.pairs.t == ti) & (p.pairs.h == hi))
+        chosen[ti] = k
+    return chosen
+
+
+def test_augment_moves_a_request_to_make_room():
+    """Two helpers, two requests at the same hour: only A can drive (transport), A holds the
+    housework visit. The chain moves the housework visit to B and gives A the drive."""
+    import time
+
+    from sasaeai.matching import solve
+    from sasaeai.matching.factories import at, make_helper, make_task
+    from sasaeai.matching.structure import build
+
+    tasks = [make_task(id=1, category="housework", start=at(10)),
+             make_task(id=2, category="transport", start=at(10))]
+    helpers = [make_helper(id=1, skills=frozenset({"housework", "transport"})),
+               make_helper(id=2, skills=frozenset({"housework"}))]
+    p = engine._prepare(tasks, helpers, Weights())
+    st = build(p.ta, p.hx, p.pairs)
+    start = _plan_of(p, {0: 0})
+    chosen, added = solve.augment(p.ta, p.hx, p.pairs, st, start, time.perf_counter() + 5)
+    assert added == 1
+    assert {int(t): int(p.pairs.h[k]) for t, k in enumerate(chosen)} == {0: 1, 1: 0}
+
+
+def test_augment_makes_room_under_the_weekly_cap():
+    """A may work one more hour this week and holds a visit B could make; the drive only A
+    can make, at another hour, does not clash but needs that hour: the visit moves to B."""
+    import time
+
+    from sasaeai.matching import solve
+    from sasaeai.matching.factories import at, make_helper, make_task
+    from sasaeai.matching.structure import build
+
+    tasks = [make_task(id=1, category="housework", start=at(10)),
+             make_task(id=2, category="transport", start=at(15))]
+    helpers = [make_helper(id=1, skills=frozenset({"housework", "transport"}),
+                           weekly_hours_cap=1.0),
+               make_helper(id=2, skills=frozenset({"housework"}))]
+    p = engine._prepare(tasks, helpers, Weights())
+    st = build(p.ta, p.hx, p.pairs)
+    chosen, added = solve.augment(p.ta, p.hx, p.pairs, st, _plan_of(p, {0: 0}),
+                                  time.perf_counter() + 5)
+    assert added == 1
+    assert {int(t): int(p.pairs.h[k]) for t, k in enumerate(chosen)} == {0: 1, 1: 0}
+    # With nobody to take the visit, nothing moves.
+    p1 = engine._prepare(tasks, helpers[:1], Weights())
+    st1 = build(p1.ta, p1.hx, p1.pairs)
+    start = _plan_of(p1, {0: 0})
+    same, added = solve.augment(p1.ta, p1.hx, p1.pairs, st1, start, time.perf_counter() + 5)
+    assert added == 0 and same.tolist() == start.tolist()
+
+
+@settings(SETTINGS, max_examples=60)
+@given(tasks=tasks_st(), helpers=helpers_st())
+def test_augment_serves_more_and_breaks_no_constraint(tasks, helpers):
+    """From the first-come plan, every chain applied serves one more; the plan stays
+    feasible (re-checked independently)."""
+    import time
+
+    from sasaeai.matching import solve
+    from sasaeai.matching.structure import build
+
+    p = engine._prepare(tasks, helpers, Weights())
+    st = build(p.ta, p.hx, p.pairs)
+    start = solve.greedy(p.ta, p.hx, p.pairs)
+    chosen, added = solve.augment(p.ta, p.hx, p.pairs, st, start, time.perf_counter() + 5)
+    assert int((chosen >= 0).sum()) == int((start >= 0).sum()) + added
+    assert_valid(engine._result(p, chosen, "batch:construct", {}), tasks, helpers)
+
+
+def test_lp_guided_chains_and_augmenting_serve_more_than_the_plain_rounding():
+    """Why they are there: at 2,000 × 800 the relaxed served LP's plain rounding serves
+    1,332; each helper's best chain by LP value and then the augmenting ejection chains serve
+    more than 1,400 — more than the search reached in 10 s without them (1,398)."""
+    import time
+    from dataclasses import replace
+
+    from sasaeai.matching import solve
+    from sasaeai.matching.structure import build
+
+    tasks, helpers = town(2000, 800, seed=1)
+    p = engine._prepare(tasks, helpers, Weights())
+    st = build(p.ta, p.hx, p.pairs)
+    relaxed = replace(st, edges=np.zeros((0, 2), dtype=st.edges.dtype))
+    A, b, _cost, nx, ny = solve._lp_matrix(relaxed, p.pairs, len(tasks), 1000)
+    x = solve._lp(np.concatenate([-np.ones(nx), np.zeros(ny)]), A, b, 60).x[:nx]
+    rounded = int((solve.lp_round(p.ta, p.hx, p.pairs, x) >= 0).sum())
+    guided = solve.chains(p.ta, p.hx, p.pairs, st, time.perf_counter() + 30, x=x)
+    chosen, added = solve.augment(p.ta, p.hx, p.pairs, st, guided, time.perf_counter() + 60)
+    served = int((chosen >= 0).sum())
+    assert int((guided >= 0).sum()) > rounded
+    assert added > 0 and served > 1400, (rounded, served)
+    assert_valid(engine._result(p, chosen, "batch:construct", {}), tasks, helpers)

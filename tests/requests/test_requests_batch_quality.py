@@ -25,7 +25,7 @@ def test_run_page_and_api_show_method_and_gap_and_the_run_confirms(town, client_
     assert r.status_code == 302
     run = MatchingRun.objects.latest("pk")
     assert run.method == "batch:cp-sat" and run.stats["optimal"] and run.stats["gap_percent"] == 0.0
-    assert run.stats["seconds"] <= batch.default_time_limit()
+    assert run.stats["seconds"] <= batch.default_time_limit(2) == 10.0
     page = coord.get(r["Location"], headers={"accept-language": "ja"}).content.decode()
     assert 'id="run-gap"' in page and "最適解" in page and "厳密解法（CP-SAT）" in page
     data = coord.get(f"/api/v1/matching/runs/{run.pk}").json()

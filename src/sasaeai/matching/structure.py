@@ -16,7 +16,7 @@ The same structure feeds the LP relaxation (bound and rounding) and CP-SAT (exac
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 
@@ -32,6 +32,21 @@ class Structure:
     helper_pairs: dict[int, np.ndarray]  # helper index -> its pair indices
     kmax: dict[int, int]  # helper index -> most tasks that helper can take
     conflicts: int  # conflicting pairs of pairs in total
+    # Every conflicting pair of pairs (slot-sharing or travel), for `adjacency()`.
+    conflict_pairs: np.ndarray | None = field(default=None, repr=False)
+    _adjacency: tuple[np.ndarray, np.ndarray] | None = field(default=None, repr=False)
+
+    def adjacency(self) -> tuple[np.ndarray, np.ndarray]:
+        """The conflict graph over pairs as CSR (`ptr`, `nbr`): the pairs that conflict with
+        pair k (same helper, shared slot or too little travel time) are nbr[ptr[k]:ptr[k+1]]."""
+        if self._adjacency is None:
+            cp = self.conflict_pairs if self.conflict_pairs is not None else np.zeros((0, 2), np.int32)
+            src = np.concatenate([cp[:, 0], cp[:, 1]])
+            dst = np.concatenate([cp[:, 1], cp[:, 0]])
+            order = np.argsort(src, kind="stable")
+            ptr = np.searchsorted(src[order], np.arange(self.n_pairs + 1)).astype(np.int64)
+            self._adjacency = (ptr, dst[order].astype(np.int32))
+        return self._adjacency
 
 
 def _expand(starts: np.ndarray, stops: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -166,7 +181,8 @@ def build(ta: TaskArrays, hx: HelperIndex, pairs: Pairs) -> Structure:
         sizes = sizes[sizes >= 2]
         cliques = np.split(members, np.cumsum(sizes)[:-1]) if sizes.size else []
 
-    cliques, edges = _extend_cliques(n, cliques, edges, o[a[conflict]], o[b[conflict]])
+    ca, cb = o[a[conflict]], o[b[conflict]]
+    cliques, edges = _extend_cliques(n, cliques, edges, ca, cb)
 
     # Per helper: pairs, weekly caps, most tasks they can take.
     bounds = np.flatnonzero(np.diff(H)) + 1
@@ -197,4 +213,5 @@ def build(ta: TaskArrays, hx: HelperIndex, pairs: Pairs) -> Structure:
         tis = pt[idx]
         kmax[h] = max(1, min(idx.size, int(cap_bound[h]),
                              _most_disjoint(ta.first[tis], ta.stop[tis])))
-    return Structure(n, cliques, edges, caps, helper_pairs, kmax, int(conflict.sum()))
+    return Structure(n, cliques, edges, caps, helper_pairs, kmax, int(conflict.sum()),
+                     np.column_stack([ca, cb]).astype(np.int32))

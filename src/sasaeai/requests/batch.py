@@ -64,9 +64,14 @@ METHOD_LABELS = {
 }
 
 
-def default_time_limit() -> float:
-    """Seconds a batch run may take, preparation included (SASAEAI_MATCHING_TIME_LIMIT_S)."""
-    return float(getattr(settings, "SASAEAI_MATCHING_TIME_LIMIT_S", 60.0))
+def default_time_limit(n_requests: int) -> float:
+    """Seconds a batch run of `n_requests` may take, preparation included: the setting
+    SASAEAI_MATCHING_TIME_LIMIT_S when it is set, else the engine's default (10 s up to
+    2,000 requests, growing to 60 s at 10,000)."""
+    from sasaeai.matching import default_time_limit as engine_default
+
+    limit = getattr(settings, "SASAEAI_MATCHING_TIME_LIMIT_S", None)
+    return float(limit) if limit is not None else engine_default(n_requests)
 
 
 def quality(run: MatchingRun) -> dict:
@@ -202,13 +207,11 @@ def override_text(codes, lang: str | None = None) -> str:
 def run_batch(*, municipality, day, by, area=None, time_limit_s: float | None = None) -> MatchingRun:
     """Propose an assignment of the municipality's open requests of `day` (OR-Tools).
 
-    The engine returns within `time_limit_s` (default `default_time_limit()`) with a bound;
+    The engine returns within `time_limit_s` (default `default_time_limit(n)`) with a bound;
     the method and the gap are kept in the run's stats (see `quality`). The engine runs
     outside any transaction (on SQLite a write transaction would hold the database's one
     write lock for the whole search); the run and its lines are then written in one.
     A proposal changes nothing else: `confirm_run` re-checks every line when it books."""
-    if time_limit_s is None:
-        time_limit_s = default_time_limit()
     from sasaeai.matching import assign_batch
 
     from .integrations import has_matching_consent
@@ -226,6 +229,8 @@ def run_batch(*, municipality, day, by, area=None, time_limit_s: float | None = 
     skipped_consent = qs.count() - len(reqs)
     tasks = [task_for(r) for r in reqs]
     helpers, profiles = helpers_for(municipality.pk, tasks)
+    if time_limit_s is None:
+        time_limit_s = default_time_limit(len(tasks))
     assignment = assign_batch(tasks, helpers, time_limit_s=time_limit_s) if tasks else None
     with transaction.atomic():
         return _write_run(municipality, area, day, by, reqs, profiles, assignment, skipped_consent)
