@@ -423,3 +423,17 @@ def test_lp_guided_chains_and_augmenting_serve_more_than_the_plain_rounding():
     assert int((guided >= 0).sum()) > rounded
     assert added > 0 and served > 1400, (rounded, served)
     assert_valid(engine._result(p, chosen, "batch:construct", {}), tasks, helpers)
+
+
+def test_blocks_either_way_remove_exactly_those_pairs():
+    """The vectorised block test: a recipient who blocked a helper, a helper who blocked a
+    recipient — those pairs go, every other pair stays (as `check()` has it)."""
+    from sasaeai.matching.factories import make_helper, make_task
+
+    helpers = [make_helper(id=1), make_helper(id=2, blocked_recipient_ids=frozenset({7})),
+               make_helper(id=3)]
+    tasks = [make_task(id=1, recipient_id=7), make_task(id=2, recipient_id=8, blocked_helper_ids=frozenset({3})),
+             make_task(id=3, recipient_id=9, blocked_helper_ids=frozenset({99}))]
+    vector = _vector_pairs(tasks, helpers)
+    assert set(vector) == set(_scalar_pairs(tasks, helpers))
+    assert set(vector) == {(0, 1), (0, 3), (1, 1), (1, 2), (2, 1), (2, 2), (2, 3)}

@@ -391,6 +391,29 @@ def pair_costs(ta: TaskArrays, hx: HelperIndex, pt, ph, dist, w: Weights) -> np.
     return np.rint(total * COST_SCALE).astype(np.int64)
 
 
+def _blocked(tasks: Sequence[Task], hx: HelperIndex, pt: np.ndarray, ph: np.ndarray) -> np.ndarray:
+    """`blocked` of `check()` per pair: the recipient blocked the helper, or the helper
+    blocked the recipient — as membership of integer pair keys, not a check per pair
+    (at 10,000 × 50,000, 2,488 helpers block someone: 13,019 pairs went through `check()`)."""
+    out = np.zeros(pt.size, dtype=bool)
+    if pt.size == 0:
+        return out
+    by_task = [(i, hx.pos[hid]) for i, t in enumerate(tasks) if t.blocked_helper_ids
+               for hid in t.blocked_helper_ids if hid in hx.pos]
+    if by_task:
+        keys = np.array([i * hx.n + j for i, j in by_task], dtype=np.int64)
+        out |= np.isin(pt.astype(np.int64) * hx.n + ph, keys)
+    if hx.blocks:
+        rids, task_r = np.unique(np.fromiter((t.recipient_id for t in tasks), dtype=np.int64,
+                                             count=len(tasks)), return_inverse=True)
+        rpos = {int(r): k for k, r in enumerate(rids.tolist())}
+        keys = np.array([i * rids.size + rpos[r] for i, blocked in hx.blocks.items()
+                         for r in blocked if r in rpos], dtype=np.int64)
+        if keys.size:
+            out |= np.isin(ph.astype(np.int64) * rids.size + task_r.ravel()[pt], keys)
+    return out
+
+
 def feasible_pairs(tasks, hx: HelperIndex, w: Weights, ta: TaskArrays | None = None) -> Pairs:
     """Every feasible pair (same as `check()` == ()) with its integer cost."""
     ta = ta or TaskArrays.of(tasks)
@@ -412,12 +435,10 @@ def feasible_pairs(tasks, hx: HelperIndex, w: Weights, ta: TaskArrays | None = N
     else:
         pt = ph = np.zeros(0, dtype=np.intp)
         d = np.zeros(0)
-    keep = time_feasible(ta, hx, pt, ph)
-    # Blocks (either side) and commitments with holes in their slots: few, checked one by one.
-    blocked_tasks = [i for i, t in enumerate(tasks) if t.blocked_helper_ids]
-    if blocked_tasks or hx.blocks or hx.irregular.any():
-        slow = np.isin(pt, blocked_tasks) | np.isin(ph, list(hx.blocks)) | hx.irregular[ph]
-        for k in np.flatnonzero(slow & keep).tolist():
+    keep = time_feasible(ta, hx, pt, ph) & ~_blocked(tasks, hx, pt, ph)
+    # Commitments with holes in their slots: few, checked one by one.
+    if hx.irregular.any():
+        for k in np.flatnonzero(hx.irregular[ph] & keep).tolist():
             if check(tasks[pt[k]], hx.helpers[ph[k]], distance_km=float(d[k])):
                 keep[k] = False
     pt, ph, d = pt[keep], ph[keep], d[keep]
