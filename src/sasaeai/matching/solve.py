@@ -485,8 +485,8 @@ def augment(ta: TaskArrays, hx: HelperIndex, pairs: Pairs, st: Structure, chosen
     with none but the weekly cap (one of that week's requests makes room); the displaced
     request looks for a place the same way, and so on for at most `depth` moves,
     until one fits a helper with no clash at all. Every helper appears once in a chain, so
-    each move is checked against that helper's own plan (the conflict graph of the structure
-    and the weekly minutes), and applying the chain serves exactly one more. Passes over the
+    each move is checked against that helper's own plan (the structure's `conflict_graph` and
+    the weekly minutes), and applying the chain serves exactly one more. Passes over the
     unserved requests repeat while a pass served more, until `deadline`.
 
     Served first: the chain ends at the cheapest helper that fits, but may cost more than
@@ -498,7 +498,7 @@ def augment(ta: TaskArrays, hx: HelperIndex, pairs: Pairs, st: Structure, chosen
     chosen = chosen.copy()
     if len(pairs) == 0:
         return chosen, 0
-    ptr, nbr = st.adjacency()
+    ptr, nbr = st.conflict_graph.indptr, st.conflict_graph.indices
     deg = np.diff(ptr)
     lo, hi = task_ranges(pairs, n_tasks)
     on = np.zeros(len(pairs), dtype=bool)  # the pairs of the plan

@@ -32,21 +32,9 @@ class Structure:
     helper_pairs: dict[int, np.ndarray]  # helper index -> its pair indices
     kmax: dict[int, int]  # helper index -> most tasks that helper can take
     conflicts: int  # conflicting pairs of pairs in total
-    # Every conflicting pair of pairs (slot-sharing or travel), for `adjacency()`.
-    conflict_pairs: np.ndarray | None = field(default=None, repr=False)
-    _adjacency: tuple[np.ndarray, np.ndarray] | None = field(default=None, repr=False)
-
-    def adjacency(self) -> tuple[np.ndarray, np.ndarray]:
-        """The conflict graph over pairs as CSR (`ptr`, `nbr`): the pairs that conflict with
-        pair k (same helper, shared slot or too little travel time) are nbr[ptr[k]:ptr[k+1]]."""
-        if self._adjacency is None:
-            cp = self.conflict_pairs if self.conflict_pairs is not None else np.zeros((0, 2), np.int32)
-            src = np.concatenate([cp[:, 0], cp[:, 1]])
-            dst = np.concatenate([cp[:, 1], cp[:, 0]])
-            order = np.argsort(src, kind="stable")
-            ptr = np.searchsorted(src[order], np.arange(self.n_pairs + 1)).astype(np.int64)
-            self._adjacency = (ptr, dst[order].astype(np.int32))
-        return self._adjacency
+    # The conflict graph over pairs (slot-sharing or travel), symmetric CSR: the pairs that
+    # conflict with pair k are indices[indptr[k]:indptr[k + 1]] (augmenting chains use it).
+    conflict_graph: object = field(default=None, repr=False)
 
 
 def _expand(starts: np.ndarray, stops: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -71,20 +59,31 @@ def _most_disjoint(first: np.ndarray, stop: np.ndarray) -> int:
     return count
 
 
-def _extend_cliques(n: int, cliques: list[np.ndarray], edges: np.ndarray, ca: np.ndarray,
-                    cb: np.ndarray) -> tuple[list[np.ndarray], np.ndarray]:
+def _conflict_graph(n: int, ca: np.ndarray, cb: np.ndarray):
+    """Every conflicting pair of pairs `ca[i]`–`cb[i]` as a symmetric n × n CSR of ones."""
+    from scipy import sparse
+
+    C = sparse.csr_matrix((np.ones(2 * ca.size, dtype=np.int32),
+                           (np.concatenate([ca, cb]), np.concatenate([cb, ca]))), shape=(n, n))
+    C.sum_duplicates()
+    C.data[:] = 1
+    return C
+
+
+def _extend_cliques(n: int, cliques: list[np.ndarray], edges: np.ndarray,
+                    C) -> tuple[list[np.ndarray], np.ndarray]:
     """Grow each interval clique by the tasks that conflict with all of its members only
     through travel time (a visit that ends too close to the next one's start), and drop the
     pairwise conflicts that a grown clique now covers.
 
-    `ca`, `cb`: every conflicting pair of pairs (slot-sharing or travel). A pair joins a clique
+    `C`: the conflict graph over pairs (`_conflict_graph`, slot-sharing or travel). A pair joins a clique
     when it conflicts with every member and the joining pairs conflict with one another; where
     they do not all conflict, they join one by one in pair order while they conflict with all
     that joined. The constraints stay exactly the same set of feasible plans (each grown clique
     is a true clique of the conflict graph), but the LP relaxation gets much tighter: at
     2,000 × 800 its bound on served falls from 1,593 to 1,488 and it solves twice as fast.
     """
-    if not cliques or ca.size == 0:
+    if not cliques or C.nnz == 0:
         return cliques, edges
     from scipy import sparse
 
@@ -93,10 +92,6 @@ def _extend_cliques(n: int, cliques: list[np.ndarray], edges: np.ndarray, ca: np
     rows = np.repeat(np.arange(q), sizes)
     cols = np.concatenate(cliques)
     K = sparse.csr_matrix((np.ones(cols.size, dtype=np.int32), (rows, cols)), shape=(q, n))
-    C = sparse.csr_matrix((np.ones(2 * ca.size, dtype=np.int32),
-                           (np.concatenate([ca, cb]), np.concatenate([cb, ca]))), shape=(n, n))
-    C.sum_duplicates()
-    C.data[:] = 1
     hits = (K @ C).tocoo()  # members of clique r that pair c conflicts with
     full = hits.data == sizes[hits.row]
     cr, cc = hits.row[full], hits.col[full]
@@ -108,7 +103,6 @@ def _extend_cliques(n: int, cliques: list[np.ndarray], edges: np.ndarray, ca: np
     count = np.diff(X.indptr)
     inside = np.asarray((X @ C).multiply(X).sum(axis=1)).ravel()
     grown = list(cliques)
-    Ccsr = C.tocsr()
     neighbours: dict[int, set[int]] = {}  # pair -> the pairs it conflicts with, as needed
     for r in np.flatnonzero(count).tolist():
         cand = X.indices[X.indptr[r]:X.indptr[r + 1]]
@@ -119,7 +113,7 @@ def _extend_cliques(n: int, cliques: list[np.ndarray], edges: np.ndarray, ca: np
             for c in np.sort(cand).tolist():
                 nb = neighbours.get(c)
                 if nb is None:
-                    nb = neighbours[c] = set(Ccsr.indices[Ccsr.indptr[c]:Ccsr.indptr[c + 1]].tolist())
+                    nb = neighbours[c] = set(C.indices[C.indptr[c]:C.indptr[c + 1]].tolist())
                 if all(x in nb for x in chosen):
                     chosen.append(c)
             add = np.array(chosen, dtype=np.int64)
@@ -181,8 +175,8 @@ def build(ta: TaskArrays, hx: HelperIndex, pairs: Pairs) -> Structure:
         sizes = sizes[sizes >= 2]
         cliques = np.split(members, np.cumsum(sizes)[:-1]) if sizes.size else []
 
-    ca, cb = o[a[conflict]], o[b[conflict]]
-    cliques, edges = _extend_cliques(n, cliques, edges, ca, cb)
+    graph = _conflict_graph(n, o[a[conflict]], o[b[conflict]])
+    cliques, edges = _extend_cliques(n, cliques, edges, graph)
 
     # Per helper: pairs, weekly caps, most tasks they can take.
     bounds = np.flatnonzero(np.diff(H)) + 1
@@ -213,5 +207,4 @@ def build(ta: TaskArrays, hx: HelperIndex, pairs: Pairs) -> Structure:
         tis = pt[idx]
         kmax[h] = max(1, min(idx.size, int(cap_bound[h]),
                              _most_disjoint(ta.first[tis], ta.stop[tis])))
-    return Structure(n, cliques, edges, caps, helper_pairs, kmax, int(conflict.sum()),
-                     np.column_stack([ca, cb]).astype(np.int32))
+    return Structure(n, cliques, edges, caps, helper_pairs, kmax, int(conflict.sum()), graph)
