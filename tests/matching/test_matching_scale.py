@@ -437,3 +437,34 @@ def test_blocks_either_way_remove_exactly_those_pairs():
     vector = _vector_pairs(tasks, helpers)
     assert set(vector) == set(_scalar_pairs(tasks, helpers))
     assert set(vector) == {(0, 1), (0, 3), (1, 1), (1, 2), (2, 1), (2, 2), (2, 3)}
+
+
+def test_timestamps_are_converted_once_per_distinct_moment_and_agree_across_time_zones():
+    from datetime import UTC, datetime, timedelta, timezone
+
+    from sasaeai.matching.arrays import _stamps
+
+    jst = timezone(timedelta(hours=9))
+    moments = [datetime(2026, 12, 1, 10, tzinfo=jst), datetime(2026, 12, 1, 1, tzinfo=UTC),
+               datetime(2026, 12, 1, 10, 30, tzinfo=jst), datetime(2026, 12, 1, 10, tzinfo=jst)]
+    assert _stamps(moments).tolist() == [m.timestamp() for m in moments]
+    assert _stamps([]).size == 0
+
+
+def test_the_chosen_candidates_are_made_when_read_and_equal_the_scalar_ones():
+    tasks, helpers = town(60, 90, seed=4)
+    w = Weights()
+    a = assign_greedy(tasks, helpers, w)
+    assert a.served > 20
+    assert not a.candidates._made  # nothing explained yet
+    by_task, by_helper = {t.id: t for t in tasks}, {h.id: h for h in helpers}
+    tid = next(iter(a.candidates))
+    c = a.candidates[tid]
+    assert len(a.candidates._made) == 1 and a.candidates[tid] is c
+    for tid, hid in a.pairs.items():
+        c = a.candidates[tid]
+        assert c.helper_id == hid and c.task_id == tid
+        d = haversine_km(by_task[tid].place, by_helper[hid].home)
+        assert abs(c.cost - make_candidate(by_task[tid], by_helper[hid], d, w).cost) <= 1e-3
+    assert set(a.candidates) == set(a.pairs) and len(a.candidates) == a.served
+    assert a.stats["distance_km"] == a.total_distance_km

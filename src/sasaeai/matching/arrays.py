@@ -19,6 +19,7 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import datetime
 
 import numpy as np
 
@@ -54,6 +55,22 @@ def need_seconds(dist: np.ndarray, speed: np.ndarray, overhead: np.ndarray) -> n
     """Whole seconds of travel needed (`constraints.required_gap_seconds`, vectorised)."""
     minutes = np.where(dist > 0.0, dist * DETOUR_FACTOR / speed * 60.0 + overhead, 0.0)
     return np.ceil(minutes * 60.0 - 1e-6)
+
+
+def _stamps(moments: list[datetime]) -> np.ndarray:
+    """Seconds since the epoch of each moment. A town's windows and visits share few distinct
+    times, and hashing a datetime costs a tenth of `timestamp()`: convert each one once.
+    Equal aware datetimes are the same instant, so they have the same timestamp."""
+    memo = {d: d.timestamp() for d in set(moments)}
+    return np.fromiter(map(memo.__getitem__, moments), dtype=float, count=len(moments))
+
+
+def _flat(groups: list) -> tuple[np.ndarray, np.ndarray, list]:
+    """(row, position in row, item) of every item of a list of sequences, rows flattened."""
+    counts = np.fromiter(map(len, groups), dtype=np.intp, count=len(groups))
+    rows = np.repeat(np.arange(len(groups)), counts)
+    cols = np.arange(rows.size) - np.repeat(np.cumsum(counts) - counts, counts)
+    return rows, cols, [x for g in groups for x in g]
 
 
 def _slot_first(seconds: np.ndarray) -> np.ndarray:
@@ -100,24 +117,33 @@ class HelperIndex:
         self.c_bf = np.full((n, c), np.inf)  # busy slots [first, stop) (DB slots when given)
         self.c_bs = np.full((n, c), -np.inf)
         self.c_valid = np.zeros((n, c), dtype=bool)
-        irregular = []
-        for i, h in enumerate(hs):
-            for j, iv in enumerate(h.availability):
-                self.av_s[i, j] = iv.start.timestamp()
-                self.av_e[i, j] = iv.end.timestamp()
-            for j, cm in enumerate(h.commitments):
-                self.c_s[i, j] = cm.start.timestamp()
-                self.c_e[i, j] = cm.end.timestamp()
-                self.c_lat[i, j], self.c_lon[i, j] = cm.place.lat, cm.place.lon
-                self.c_valid[i, j] = True
-                busy = cm.busy()
-                if busy:
-                    lo, hi = min(busy), max(busy) + 1
-                    if hi - lo != len(busy):  # holes: checked one pair at a time
-                        irregular.append(i)
-                    self.c_bf[i, j], self.c_bs[i, j] = lo, hi
+        # Flat lists and one fancy assignment per array: a Python loop writing NumPy scalars
+        # one by one costs more than the timestamps, and so would a tuple per interval (each
+        # new container counts towards a full garbage collection of every object in memory).
+        ai, aj, avs = _flat([h.availability for h in hs])
+        if avs:
+            self.av_s[ai, aj] = _stamps([iv.start for iv in avs])
+            self.av_e[ai, aj] = _stamps([iv.end for iv in avs])
         self.irregular = np.zeros(n, dtype=bool)
-        self.irregular[irregular] = True
+        ci, cj, cs = _flat([h.commitments for h in hs])
+        if cs:
+            self.c_s[ci, cj] = s = _stamps([c.start for c in cs])
+            self.c_e[ci, cj] = e = _stamps([c.end for c in cs])
+            self.c_lat[ci, cj] = [c.place.lat for c in cs]
+            self.c_lon[ci, cj] = [c.place.lon for c in cs]
+            self.c_valid[ci, cj] = True
+            # Busy slots: the grid slots [start, end) touches (`slots.slot_range`), or the
+            # slots the database holds; holes in those are checked one pair at a time.
+            lo, hi = _slot_first(s), _slot_stop(e)
+            hi = np.maximum(lo, hi)
+            for k in np.flatnonzero([bool(c.slots) for c in cs]).tolist():
+                held = cs[k].slots
+                lo[k], hi[k] = min(held), max(held) + 1
+                if hi[k] - lo[k] != len(held):
+                    self.irregular[ci[k]] = True
+            empty = hi <= lo
+            self.c_bf[ci, cj] = np.where(empty, np.inf, lo)
+            self.c_bs[ci, cj] = np.where(empty, -np.inf, hi)
         self.blocks = {i: h.blocked_recipient_ids for i, h in enumerate(hs) if h.blocked_recipient_ids}
         self._skill: dict[str, np.ndarray] = {}
         by_skill: dict[str, list[int]] = {}
@@ -247,8 +273,8 @@ class TaskArrays:
 
         tasks = list(tasks)
         n = len(tasks)
-        ts = np.fromiter((t.start.timestamp() for t in tasks), dtype=float, count=n)
-        te = np.fromiter((t.end.timestamp() for t in tasks), dtype=float, count=n)
+        ts = _stamps([t.start for t in tasks])
+        te = _stamps([t.end for t in tasks])
         wk = [week_of(t.start) for t in tasks]
         return cls(
             tasks,

@@ -36,7 +36,16 @@ from .arrays import (
     time_codes,
 )
 from .constraints import check
-from .model import REJECTION_CODES, Assignment, Candidate, HelperCandidate, Rejection, Task, Weights
+from .model import (
+    REJECTION_CODES,
+    Assignment,
+    Candidate,
+    ChosenCandidates,
+    HelperCandidate,
+    Rejection,
+    Task,
+    Weights,
+)
 from .scoring import COST_SCALE, int_cost, make_candidate
 from .structure import Structure, build
 
@@ -195,21 +204,21 @@ def _prepare(tasks: Sequence[Task], helpers: Sequence[HelperCandidate], weights:
 
 def _result(p: _Problem, chosen: np.ndarray, method: str, stats: dict) -> Assignment:
     """An Assignment from task index -> pair index (−1: unassigned), with the exact total."""
-    pairs_out: dict[int, int] = {}
-    cands: dict[int, Candidate] = {}
     step = int_cost(p.weights.load)
     served, total = solve.key_of(p.pairs, chosen, step)
-    for ti in np.flatnonzero(chosen >= 0).tolist():
-        k = int(chosen[ti])
-        c = p.candidate(k)
-        pairs_out[p.tasks[ti].id] = p.helpers[p.pairs.h[k]].id
-        cands[p.tasks[ti].id] = c
+    ti = np.flatnonzero(chosen >= 0)
+    k = chosen[ti]
+    tids = [p.tasks[i].id for i in ti.tolist()]
+    pairs_out = dict(zip(tids, p.hx.ids[p.pairs.h[k]].tolist(), strict=True))
+    cands = ChosenCandidates(dict(zip(tids, k.tolist(), strict=True)), p.candidate)
     unassigned = tuple(t.id for ti, t in enumerate(p.tasks) if chosen[ti] < 0)
+    # km as each Candidate has it (rounded to the metre), without making the Candidates
+    km = sum(round(x, 3) for x in p.pairs.dist[k].tolist())
     load_int = total - int(p.pairs.cost[chosen[chosen >= 0]].sum())
     stats = dict(stats)
     stats.update(
         served=served, tasks=len(p.tasks), helpers=len(p.helpers), feasible_pairs=len(p.pairs),
-        distance_km=round(sum(c.distance_km for c in cands.values()), 3),
+        distance_km=round(km, 3),
         load_penalty=load_int / COST_SCALE,
     )
     return Assignment(pairs_out, cands, unassigned, total / COST_SCALE, method, stats)
