@@ -11,7 +11,10 @@ of municipality A, which subjects are allowed:
 
 Subjects: anonymous, the operator, and each role of `ROLES` in A and in B (plus
 "coordinator_l2_other_area": a layer-2 coordinator of A whose area does not hold the
-resident). Path parameters come from `KWARGS` by name (objects of A), or from an entry's
+resident; "partner_staff" and "facility_staff": partner-role users listed as the staff of
+the tenant's partner organisation and of its care facility). An entry that does not name the
+two staff subjects expects them to be treated as the plain "partner" subject — organisation
+staff gain rights only where an entry says so (`expected`). Path parameters come from `KWARGS` by name (objects of A), or from an entry's
 own `kwargs`. Unsafe methods send `body` (JSON for the API, form data for pages); entries
 without a body are *lenient*: 400/422 counts for either side, but a denied subject must
 never get a 2xx and an allowed one never 401/403/404.
@@ -25,7 +28,7 @@ from dataclasses import dataclass
 
 ROLES = ["resident", "proxy", "helper", "coordinator_l1", "coordinator_l2", "support_center",
          "work_coordinator", "partner", "council_member", "municipal_admin", "work_support_cm",
-         "coordinator_l2_other_area"]
+         "coordinator_l2_other_area", "partner_staff", "facility_staff"]
 EVERYONE_LOGGED_IN = frozenset(ROLES) | {"operator"}
 EVERYONE = EVERYONE_LOGGED_IN | {"anonymous"}
 OTHER_ALL = frozenset(ROLES)
@@ -48,6 +51,21 @@ class E:
     kwargs: Callable | None = None
     query: dict | None = None
     note: str = ""
+    #: False where "partner" stands for one named user (an employer's HR contact), not for
+    #: the role: the organisation-staff subjects are then allowed only where named.
+    org_staff_as_partner: bool = True
+
+
+#: Partner-role subjects who are an organisation's staff (see `expected`).
+ORG_STAFF = frozenset({"partner_staff", "facility_staff"})
+
+
+def expected(entry: E, role: str, scope: str) -> bool:
+    """Whether the subject `role` of municipality A ("own") or B ("other") may use `entry`.
+    An organisation's staff is allowed where the entry names them, and otherwise exactly
+    where a plain partner-role user is (unless `org_staff_as_partner` is off)."""
+    allowed = entry.allow if scope == "own" else entry.other
+    return role in allowed or (role in ORG_STAFF and entry.org_staff_as_partner and "partner" in allowed)
 
 
 def _a(w, name):

@@ -5,10 +5,9 @@ World objects of municipality A used here: "open_request" (offered to the helper
 pending "offer"), "help_request" with its in-progress "booking", the batch "run" (area of
 the resident) and its "line".
 
-Care facilities' spot shifts (施設スポット支援): the world's partner-role user is no
-organisation's staff (see authz_partners.py), so the facility pages and operations are denied
-to every world subject; the facility's own staff's access (and another facility's 404) is
-proven in tests/requests/test_requests_facility.py."""
+Care facilities' spot shifts (施設スポット支援): the "facility" of authz_partners.py and its
+posted "facility_shift"; only the subject "facility_staff" is the facility's staff. Another
+town's facility staff may open their own list and form, never A's posting."""
 
 import datetime as dt
 
@@ -29,11 +28,18 @@ def register(ns: dict) -> None:
     helper = f({"helper"})
     staff_any_b = f({"coordinator_l1", "coordinator_l2", "support_center", "municipal_admin",
                      "coordinator_l2_other_area"})
-    nobody = f()
     coordinating_b = f({"coordinator_l1", "coordinator_l2", "municipal_admin", "coordinator_l2_other_area"})
+
+    facility_staff = f({"facility_staff"})
 
     def open_pk(w):
         return {"pk": _a(w, "open_request")}
+
+    def shift_pk(w):
+        return {"pk": _a(w, "facility_shift")}
+
+    def shift_request(w):
+        return {"request_id": _a(w, "facility_shift")}
 
     def booked_pk(w):
         return {"pk": _a(w, "help_request")}
@@ -101,11 +107,12 @@ def register(ns: dict) -> None:
         "requests:no_show": E(coord, method="post", body=lambda w: {}),
         "requests:review": E(sees_booked - {"support_center"}, method="post", body=lambda w: {"stars": "5"},
                              note="refused (not completed) with a message after the permission check"),
-        "requests:facility_shifts": E(nobody, note="care-facility staff only (none in the world)"),
-        "requests:facility_new": E(nobody, note="care-facility staff only (none in the world)"),
-        "requests:facility_shift": E(nobody, kwargs=open_pk, note="a facility's own postings only"),
-        "requests:facility_find": E(nobody, method="post", body=lambda w: {}, kwargs=open_pk),
-        "requests:facility_cancel": E(nobody, method="post", body=lambda w: {"reason": "中止"}, kwargs=open_pk),
+        "requests:facility_shifts": E(facility_staff, facility_staff, note="care-facility staff only"),
+        "requests:facility_new": E(facility_staff, facility_staff, note="care-facility staff only"),
+        "requests:facility_shift": E(facility_staff, kwargs=shift_pk, note="a facility's own postings only"),
+        "requests:facility_find": E(facility_staff, method="post", body=lambda w: {}, kwargs=shift_pk),
+        "requests:facility_cancel": E(facility_staff, method="post", body=lambda w: {"reason": "中止"},
+                                      kwargs=shift_pk),
     })
 
     ns["API"].update({
@@ -148,9 +155,10 @@ def register(ns: dict) -> None:
         "requests_confirm_run": E(coord),
         "requests_discard_run": E(coord),
         "requests_facility_shifts": E(EVERYONE_LOGGED_IN, OTHER_ALL, note="scoped to the caller's facilities"),
-        "requests_create_facility_shift": E(nobody, body=lambda w: {
-            "facility_id": 1, "area_id": w["a"].area.pk, "starts_at": future().isoformat(),
-            "duration_minutes": 120, "slots": 2}, note="care-facility staff only (none in the world)"),
-        "requests_facility_shift_bookings": E(nobody),
-        "requests_facility_shift_offer": E(nobody, body=lambda w: {"top": 3}),
+        "requests_create_facility_shift": E(facility_staff, body=lambda w: {
+            "facility_id": _a(w, "facility"), "area_id": w["a"].area.pk, "starts_at": future().isoformat(),
+            "duration_minutes": 120, "slots": 2}, note="the facility's own staff only"),
+        "requests_facility_shift_bookings": E(facility_staff, kwargs=shift_request),
+        "requests_facility_shift_offer": E(facility_staff, kwargs=shift_request,
+                                           note="no world helper does spot shifts: the staff get 400 no_candidates"),
     })

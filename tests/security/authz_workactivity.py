@@ -38,7 +38,7 @@ def objects(t) -> None:
 
 def register(ns: dict) -> None:
     E, _a = ns["E"], ns["_a"]
-    EVERYONE_LOGGED_IN, OTHER_ALL = ns["EVERYONE_LOGGED_IN"], ns["OTHER_ALL"]
+    EVERYONE_LOGGED_IN, OTHER_ALL, ORG_STAFF = ns["EVERYONE_LOGGED_IN"], ns["OTHER_ALL"], ns["ORG_STAFF"]
     f = frozenset
     work = f({"work_coordinator", "coordinator_l1", "municipal_admin", "operator"})
     work_other = work - {"operator"}
@@ -55,7 +55,7 @@ def register(ns: dict) -> None:
 
     ns["PAGES"].update({
         "workactivity:tasks": E(EVERYONE_LOGGED_IN, OTHER_ALL, note="scoped to the viewer"),
-        "workactivity:new": E(work, work_other, note="partner staff (none in the world) or work staff"),
+        "workactivity:new": E(work | ORG_STAFF, work_other | ORG_STAFF, note="partner staff or work staff"),
         "workactivity:mine": E(people, people, note="residents and helpers keep a work interest"),
         "workactivity:detail": E(work | people, kwargs=task,
                                  note="the resident is offered the task, the helper is placed on it"),

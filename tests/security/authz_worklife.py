@@ -66,6 +66,7 @@ def register(ns: dict) -> None:
     f = frozenset
 
     cm = f({"work_support_cm"})
+    #: "partner" is the employer's HR contact (one named user), not every partner-role user.
     employer_side = f({"work_support_cm", "partner"})
     centre = f({"support_center"})
 
@@ -111,12 +112,14 @@ def register(ns: dict) -> None:
                             body=lambda w: {"outcome": "kept_working", "on": today()}),
         "worklife:withdraw": E(cm, method="post", kwargs=pk, body=lambda w: {}),
         "worklife:employers": E(cm, cm, note="scoped to the care manager's employers"),
-        "worklife:employer": E(employer_side, kwargs=employer, note="HR contact: checklist and suppressed counts"),
+        "worklife:employer": E(employer_side, kwargs=employer, org_staff_as_partner=False,
+                               note="HR contact: checklist and suppressed counts"),
         "worklife:contract": E(cm, method="post", kwargs=employer, body=lambda w: {"starts_on": today(),
                                                                                  "ends_on": today()}),
         "worklife:contact": E(cm, method="post", kwargs=employer, body=lambda w: {"email": "nobody@example.test"}),
         "worklife:seminar": E(cm, method="post", kwargs=employer, body=lambda w: {}),
-        "worklife:item": E(employer_side, method="post", kwargs=item, body=lambda w: {"done_on": today()}),
+        "worklife:item": E(employer_side, method="post", kwargs=item, org_staff_as_partner=False,
+                           body=lambda w: {"done_on": today()}),
         "worklife:handovers": E(centre, centre, note="scoped to the centre's areas"),
         "worklife:handover_detail": E(centre, kwargs=handover),
         "worklife:acknowledge": E(centre, method="post", kwargs=handover, body=lambda w: {}),
@@ -136,9 +139,10 @@ def register(ns: dict) -> None:
         "worklife_plan": E(cm, kwargs=cid),
         "worklife_consent": E(cm, kwargs=cid),
         "worklife_handover": E(cm, kwargs=cid),
-        "worklife_employer": E(employer_side, kwargs=lambda w: {"employer_id": _a(w, "worklife_employer")}),
+        "worklife_employer": E(employer_side, kwargs=lambda w: {"employer_id": _a(w, "worklife_employer")},
+                               org_staff_as_partner=False),
         "worklife_checklist_item": E(employer_side, kwargs=lambda w: {"item_id": _a(w, "worklife_item")},
-                                     body=lambda w: {"done_on": today()}),
+                                     org_staff_as_partner=False, body=lambda w: {"done_on": today()}),
         "worklife_list_handovers": E(centre, centre),
     })
 

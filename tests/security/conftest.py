@@ -19,6 +19,9 @@ _n = itertools.count(1)
 
 #: Every membership role (the resident and proxy roles are also linked to a Resident).
 ROLES = [r.value for r in Role if r != Role.OPERATOR]
+#: Subjects holding the partner role who are listed as an organisation's staff: of the
+#: tenant's partner (a shop) and of its care facility (a care-provider partner with a branch).
+ORG_STAFF = ("partner_staff", "facility_staff")
 
 
 @dataclass
@@ -54,6 +57,10 @@ def _tenant(n: int) -> Tenant:
     for role in ROLES:
         t.users[role] = _user(role, m, areas=[a1] if role in area_scoped else ())
     t.users["coordinator_l2_other_area"] = _user(Role.COORDINATOR_L2, m, areas=[a2])
+    # Partner-role users who are also an organisation's staff (authz_partners.py makes them
+    # staff of the tenant's partner and of its care facility): the own-organisation rules.
+    for label in ORG_STAFF:
+        t.users[label] = _user(Role.PARTNER, m)
     _objects(t, n)
     return t
 

@@ -78,7 +78,7 @@ def _subjects(world, client_for):
 
 
 def _expected(entry, role, scope) -> bool:
-    return role in (entry.allow if scope == "own" else entry.other)
+    return X.expected(entry, role, scope)
 
 
 def _classify(response) -> str:

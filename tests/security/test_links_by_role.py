@@ -1,7 +1,8 @@
 """Every link a role is shown answers 2xx for that role (issue 9 §7).
 
 For each role of `tenancy.models.Role` (resident and proxy included, linked to a Resident),
-and for an anonymous visitor, the test starts at the home page of the authorisation-matrix
+the staff of a partner shop and of a care facility (partner role, listed as the organisation's
+staff), and for an anonymous visitor, the test starts at the home page of the authorisation-matrix
 world (`conftest.world`) and crawls breadth-first: every same-site `<a href>` on every page it
 reaches is fetched (GET, redirects followed). A link whose answer is not 2xx — 403, 404, a
 redirect to the log-in or two-factor page, a server error — is a dead link shown to a role
@@ -96,6 +97,9 @@ def _subjects(world, client_for):
     for role in Role:
         if role != Role.OPERATOR:
             out.append((role.value, client_for(tenant.users[role.value])))
+    # Partner-role users who are a shop's and a care facility's staff see more links.
+    for label in ("partner_staff", "facility_staff"):
+        out.append((label, client_for(tenant.users[label])))
     return out
 
 
