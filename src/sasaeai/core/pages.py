@@ -32,15 +32,24 @@ def show_refusal(request, exc: ValidationError, form=None) -> None:
         messages.error(request, text)
 
 
+def refusal_errors(exc: ValidationError) -> dict[str, list[str]]:
+    """A service's refusal as {field: [texts]}; errors of no field under "__all__"."""
+    return exc.message_dict if hasattr(exc, "error_dict") else {"__all__": exc.messages}
+
+
 def attempt(request, fn: Callable[[], Any], success: str | None = None, form=None, *,
-            refusal_as_message: bool = False) -> tuple[bool, Any]:
+            refusal_as_message: bool = False, errors: dict | None = None) -> tuple[bool, Any]:
     """Run a service call. Returns (True, its result) and shows `success`, or (False, None)
-    with the refusal shown (`show_refusal`). `PermissionDenied` answers 403 unless
-    `refusal_as_message`, where it becomes an error message too."""
+    with the refusal shown (`show_refusal`). Pages without a Django form pass `errors`, a
+    dict the refusal's field errors are added to (`refusal_errors`) for the template.
+    `PermissionDenied` answers 403 unless `refusal_as_message`, where it becomes an error
+    message too."""
     try:
         result = fn()
     except ValidationError as exc:
         show_refusal(request, exc, form)
+        if errors is not None:
+            errors.update(refusal_errors(exc))
         return False, None
     except PermissionDenied as exc:
         if not refusal_as_message:

@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from sasaeai.core.pages import attempt
 from sasaeai.needs.categories import NeedCategory
 from sasaeai.tenancy.models import Area, Membership, Municipality
 
@@ -104,23 +105,6 @@ def proposals(request):
 # Parse → authorise → call a service → render. Objects are fetched through the scoped
 # selectors, so another municipality's (or another partner's) record answers 404.
 
-def _attempt(request, fn, success: str | None = None):
-    """Run a service call; its refusal becomes error messages. Returns (ok, result, errors).
-    `PermissionDenied` is not caught: it answers 403."""
-    try:
-        result = fn()
-    except ValidationError as exc:
-        errors = ({f: [e.message % (e.params or {}) for e in errs] for f, errs in exc.error_dict.items()}
-                  if hasattr(exc, "error_dict") else {"__all__": exc.messages})
-        for field_errors in errors.values():
-            for text in field_errors:
-                messages.error(request, text)
-        return False, None, errors
-    if success:
-        messages.success(request, success)
-    return True, result, {}
-
-
 def _date(value: str | None, field: str, errors: dict, *, required: bool = True):
     value = (value or "").strip()
     if not value:
@@ -193,7 +177,7 @@ def registration_review(request, pk: int):
     if not request.user.has_perm("partners.manage", registration.scheme.municipality):
         raise PermissionDenied
     approve = request.POST.get("decision") == "approve"
-    _attempt(request, lambda: services.registration_review(by=request.user, registration=registration,
+    attempt(request, lambda: services.registration_review(by=request.user, registration=registration,
                                                            approve=approve, reason=request.POST.get("reason", "")),
              _("The registration was approved.") if approve else _("The application was declined."))
     return redirect("partners:partner", pk=registration.partner_id)
@@ -206,7 +190,7 @@ def registration_renew(request, pk: int):
                                      pk=pk)
     if not request.user.has_perm("partners.manage", registration.scheme.municipality):
         raise PermissionDenied
-    _attempt(request, lambda: services.registration_renew(by=request.user, registration=registration),
+    attempt(request, lambda: services.registration_renew(by=request.user, registration=registration),
              _("The registration was renewed."))
     return redirect("partners:partner", pk=registration.partner_id)
 
@@ -234,11 +218,11 @@ def register(request):
             else:
                 branches = ([{"name": values["branch_name"], "address": values["branch_address"]}]
                             if values["branch_name"] or values["branch_address"] else [])
-                ok, _p, errors = _attempt(request, lambda: services.partner_create(
+                ok, _p = attempt(request, lambda: services.partner_create(
                     by=request.user, organization=org, kind=values["kind"], sectors=values["sectors"],
                     contact_name=values["contact_name"], contact_phone=values["contact_phone"],
                     contact_email=values["contact_email"], branches=branches),
-                    _("Your organisation is now a partner. Apply to a registration scheme below."))
+                    _("Your organisation is now a partner. Apply to a registration scheme below."), errors=errors)
                 if ok:
                     return redirect("partners:register")
         elif action == "apply":
@@ -250,9 +234,9 @@ def register(request):
                 errors = {"scheme": [_("Choose a registration scheme.")]}
                 messages.error(request, errors["scheme"][0])
             else:
-                ok, _r, errors = _attempt(request, lambda: services.registration_apply(
+                ok, _r = attempt(request, lambda: services.registration_apply(
                     by=request.user, scheme=scheme, partner=partner, categories=values["categories"]),
-                    _("Your application was sent. The municipality will review it."))
+                    _("Your application was sent. The municipality will review it."), errors=errors)
                 if ok:
                     return redirect("partners:register")
     rows = []
@@ -317,11 +301,11 @@ def agreement_new(request):
         else:
             chosen = list(parties.filter(pk__in=[i for i in map(_int, values["parties"]) if i]))
             contact = contacts.filter(pk=_int(values["contact_person"]) or 0).first()
-            ok, agreement, errors = _attempt(request, lambda: services.agreement_create(
+            ok, agreement = attempt(request, lambda: services.agreement_create(
                 by=request.user, municipality=municipality, type=values["type"], title=values["title"],
                 parties=chosen, signed_on=signed_on, starts_on=starts_on, ends_on=ends_on,
                 auto_renew=values["auto_renew"], contact_person=contact, items=values["items"].splitlines(),
-                document=request.FILES.get("document")), _("The agreement was saved."))
+                document=request.FILES.get("document")), _("The agreement was saved."), errors=errors)
             if ok:
                 return redirect("partners:agreement", pk=agreement.pk)
     return render(request, "partners/agreement_form.html", {
@@ -368,7 +352,7 @@ def agreement_upload(request, pk: int):
     agreement = _agreement(request, pk)
     if not request.user.has_perm("partners.manage", agreement.municipality):
         raise PermissionDenied
-    _attempt(request, lambda: services.agreement_attach_document(by=request.user, agreement=agreement,
+    attempt(request, lambda: services.agreement_attach_document(by=request.user, agreement=agreement,
                                                                  document=request.FILES.get("document")),
              _("The signed document was saved."))
     return redirect("partners:agreement", pk=agreement.pk)
@@ -385,7 +369,7 @@ def agreement_renew(request, pk: int):
     if errors:
         messages.error(request, errors["ends_on"][0])
     else:
-        _attempt(request, lambda: services.agreement_renew(by=request.user, agreement=agreement, ends_on=ends_on),
+        attempt(request, lambda: services.agreement_renew(by=request.user, agreement=agreement, ends_on=ends_on),
                  _("The agreement was renewed."))
     return redirect("partners:agreement", pk=agreement.pk)
 
@@ -401,7 +385,7 @@ def item_report(request, pk: int):
     if year is None or not 1990 <= year <= 2200:
         messages.error(request, _("Choose the fiscal year."))
     else:
-        _attempt(request, lambda: services.item_report(by=request.user, item=item, partner=partner, fiscal_year=year,
+        attempt(request, lambda: services.item_report(by=request.user, item=item, partner=partner, fiscal_year=year,
                                                        text=request.POST.get("text", "")),
                  _("Your activity report was saved."))
     return redirect("partners:agreement", pk=item.agreement_id)
@@ -427,10 +411,10 @@ def challenge_new(request):
     area = areas.filter(pk=_int(values["area"]) or 0).first()
     errors: dict = {}
     if request.method == "POST":
-        ok, challenge, errors = _attempt(request, lambda: services.challenge_create(
+        ok, challenge = attempt(request, lambda: services.challenge_create(
             by=request.user, municipality=municipality, category=values["category"], area=area,
             title=values["title"], business_terms=values["business_terms"], offer=values["offer"]),
-            _("The challenge was published to registered partners."))
+            _("The challenge was published to registered partners."), errors=errors)
         if ok:
             return redirect("partners:challenge", pk=challenge.pk)
     preview = services.challenge_counts(municipality, area, category) if category else None
@@ -473,10 +457,10 @@ def propose(request, pk: int):
                 for text in texts:
                     messages.error(request, text)
         else:
-            ok, proposal, errors = _attempt(request, lambda: services.proposal_submit(
+            ok, proposal = attempt(request, lambda: services.proposal_submit(
                 by=request.user, challenge=challenge, partner=partner, description=values["description"],
                 area_text=values["area_text"], price=values["price"], starts_on=starts_on),
-                _("Your proposal was sent. You will be told when it has been reviewed."))
+                _("Your proposal was sent. You will be told when it has been reviewed."), errors=errors)
             if ok:
                 return redirect("partners:proposal", pk=proposal.pk)
     return render(request, "partners/challenge.html", {
@@ -521,7 +505,7 @@ def _reviewer(request, proposal: Proposal) -> None:
 def proposal_review(request, pk: int):
     proposal = _proposal(request, pk)
     _reviewer(request, proposal)
-    _attempt(request, lambda: services.proposal_review(by=request.user, proposal=proposal,
+    attempt(request, lambda: services.proposal_review(by=request.user, proposal=proposal,
                                                        decision=request.POST.get("decision", ""),
                                                        reason=request.POST.get("reason", "")),
              _("Your review was saved and the partner can see it."))
@@ -533,7 +517,7 @@ def proposal_review(request, pk: int):
 def proposal_progress(request, pk: int):
     proposal = _proposal(request, pk)
     progress = _int(request.POST.get("progress"))
-    _attempt(request, lambda: services.pilot_progress(by=request.user, proposal=proposal,
+    attempt(request, lambda: services.pilot_progress(by=request.user, proposal=proposal,
                                                       progress=progress if progress is not None else -1,
                                                       note=request.POST.get("note", "")),
              _("The pilot's progress was saved."))
@@ -548,7 +532,7 @@ def proposal_live(request, pk: int):
     _reviewer(request, proposal)
     area = Area.objects.filter(municipality=proposal.challenge.municipality, layer=Area.Layer.DAILY_LIFE,
                                pk=_int(request.POST.get("area")) or 0).first()
-    _attempt(request, lambda: services.pilot_go_live(by=request.user, proposal=proposal, area=area),
+    attempt(request, lambda: services.pilot_go_live(by=request.user, proposal=proposal, area=area),
              _("The service is now in the directory."))
     return redirect("partners:proposal", pk=proposal.pk)
 
@@ -564,7 +548,7 @@ def proposal_revise(request, pk: int):
     if errors:
         messages.error(request, errors["starts_on"][0])
     else:
-        _attempt(request, lambda: services.proposal_revise(
+        attempt(request, lambda: services.proposal_revise(
             by=request.user, proposal=proposal, description=request.POST.get("description", ""),
             area_text=request.POST.get("area_text", ""), price=request.POST.get("price", ""), starts_on=starts_on),
             _("Your revised proposal was sent."))
