@@ -33,6 +33,9 @@ def test_run_page_and_api_show_method_and_gap_and_the_run_confirms(town, client_
     assert q["optimal"] and q["gap_percent"] == 0.0 and q["method"] == "batch:cp-sat"
     assert q["bound_served"] == run.stats["served"]
     assert "（方法：厳密解法（CP-SAT）／割当て可能な依頼は最大 2 件）" in page and "割当て案" in page
+    # The map says what its markers mean, in words a screen reader reads too.
+    assert 'id="run-map"' in page and 'aria-label="地図の凡例"' in page
+    assert "担い手の案がある依頼 — 線の先が担い手の住まいの地域" in page and "担い手が見つからない依頼（塗りつぶしの丸）" in page
     done = coord.post(f"/requests/matching/{run.pk}/confirm/")
     assert done.status_code == 302
     run.refresh_from_db()

@@ -1,4 +1,5 @@
-// Proposal overview: requests (circles) linked to the proposed helper's home area (lines).
+// Proposal overview: requests (circles) linked to the proposed helper's home area (lines);
+// the legend under the map (run.html) explains both.
 (function () {
   var el = document.getElementById("run-map");
   var data = document.getElementById("run-points");
@@ -12,7 +13,9 @@
   var bounds = [];
   points.forEach(function (p) {
     var color = p.helper ? "#0b5394" : "#a4000f";
-    L.circleMarker([p.lat, p.lon], { radius: 8, color: color }).addTo(map).bindTooltip("#" + p.request);
+    // Served: a hollow circle with a line; unserved: a filled circle (not colour alone).
+    L.circleMarker([p.lat, p.lon], { radius: 8, color: color, fillOpacity: p.helper ? 0.15 : 0.9 })
+      .addTo(map).bindTooltip("#" + p.request);
     bounds.push([p.lat, p.lon]);
     if (p.hlat !== null) {
       L.polyline([[p.hlat, p.hlon], [p.lat, p.lon]], { color: color, weight: 2 }).addTo(map);
