@@ -12,6 +12,7 @@ import json
 
 import pytest
 from django.core import mail
+from django.utils import timezone
 
 from sasaeai.cases import services as cases
 from sasaeai.cases.models import ReferrerKind
@@ -170,16 +171,59 @@ def test_area_staff_are_told_of_an_alert_with_a_link_only(scenario):
 
 
 def test_the_reporter_learns_only_received_then_handled(scenario):
-    """The code sends the reporter no notification about an alert; the receipt ("received",
-    later "handled") is on the reporter's alerts page and API (test_partners_pages.py)."""
+    """The reporter's receipt says "received", later "handled" (alerts page and API,
+    test_partners_pages.py); when it becomes handled the reporter is told once — the date of
+    the report and a link to the receipts, nothing of the household (the scenario's other
+    test reads every delivered text for the household's data)."""
     t = scenario["t"]
     for alert, reporter in ((scenario["first"], t["clerk"]), (scenario["second"], t["banker"])):
         # Resolved through a case / connected to the partner pilot's directory resource.
         assert services.alert_status_for_reporter(alert) == "handled"
-        kinds = set(Notification.objects.filter(user=reporter).values_list("kind", flat=True))
-        assert kinds == {"partners_registration_renewal"}
+        kinds = sorted(Notification.objects.filter(user=reporter).values_list("kind", flat=True))
+        assert kinds == ["partners.alert_handled", "partners_registration_renewal"]
+        handled = Notification.objects.get(user=reporter, kind="partners.alert_handled")
+        assert handled.url == "/partners/alerts/"
+        assert handled.context == {"reported_on": timezone.localtime(alert.created_at).date().isoformat(),
+                                   "url": "/partners/alerts/"}
         api = login_client(reporter).get("/api/v1/partners/alerts").json()
         assert [(a["id"], a["status"]) for a in api] == [(alert.pk, "handled")]
+
+
+def test_the_reporter_is_told_in_their_language_once_per_follow_up(town):
+    town["clerk"].preferred_language = "ja"
+    town["clerk"].save(update_fields=["preferred_language"])
+    alert = services.alert_report(by=town["clerk"], partner=town["shop"], signs=["laundry"], text=ALERT_TEXT,
+                                  place=ALERT_PLACE, area=town["north"])
+    need = alert.need
+    told = Notification.objects.filter(user=town["clerk"], kind="partners.alert_handled")
+    need_change_status(need=need, by=town["sc"], to=NeedStatus.TRIAGED)
+    assert not told.exists()
+    need_change_status(need=need, by=town["sc"], to=NeedStatus.CLOSED)
+    n = told.get()
+    day = timezone.localtime(alert.created_at).date().isoformat()
+    assert n.subject == "見守りのお知らせに対応しました"
+    assert n.body.startswith(f"{day} にお知らせいただいた気づきについて、地域のコーディネーターが対応しました。")
+    assert not [s for s in SECRETS for text in delivered_texts(n) if s in text]
+    # Reopened and closed again: a second follow-up, a second notice; closing is not repeated.
+    need_change_status(need=need, by=town["sc"], to=NeedStatus.TRIAGED)
+    assert told.count() == 1
+    need_change_status(need=need, by=town["sc"], to=NeedStatus.CLOSED)
+    assert told.count() == 2
+
+
+def test_a_failing_notice_leaves_the_need_handled(town, monkeypatch):
+    alert = services.alert_report(by=town["clerk"], partner=town["shop"], signs=["laundry"], text=ALERT_TEXT,
+                                  place=ALERT_PLACE, area=town["north"])
+    need_change_status(need=alert.need, by=town["sc"], to=NeedStatus.TRIAGED)
+
+    def broken(*_a, **_k):
+        raise RuntimeError("mail queue down")
+
+    monkeypatch.setattr(services, "notify_alert_handled", broken)
+    need_change_status(need=alert.need, by=town["sc"], to=NeedStatus.CLOSED)
+    alert.need.refresh_from_db()
+    assert alert.need.status == NeedStatus.CLOSED
+    assert services.alert_status_for_reporter(alert) == "handled"
 
 
 def test_a_fresh_alert_is_received_and_tells_the_reporter_nothing(town):

@@ -29,6 +29,7 @@ from .models import (
     NeedStatusChange,
     Urgency,
 )
+from .signals import need_status_changed
 
 #: The consent a need naming a resident rests on: connecting the person with help
 #: (担い手とのマッチング). Without it the need is recorded anonymously.
@@ -154,9 +155,11 @@ def need_change_status(*, need: Need, by, to: str, note: str = "") -> Need:
 
 def _set_status(need: Need, to: str, by, note: str = "") -> None:
     now = timezone.now()
-    NeedStatusChange.objects.create(need=need, from_status=need.status, to_status=to, by=by, at=now, note=note or "")
+    before = need.status
+    NeedStatusChange.objects.create(need=need, from_status=before, to_status=to, by=by, at=now, note=note or "")
     need.status, need.status_changed_at = to, now
     need.save(update_fields=["status", "status_changed_at", "updated_at"])
+    need_status_changed.send(sender=Need, need_id=need.pk, from_status=before, to_status=to)
 
 
 def needs_follow_issue(*, needs, by, to: str, note: str = "") -> int:

@@ -11,4 +11,4 @@ class PartnersConfig(AppConfig):
     verbose_name = _("Partners")
 
     def ready(self) -> None:
-        from . import rules  # noqa: F401  registers the permissions
+        from . import handlers, rules  # noqa: F401  registers the permissions and the need-handled handler

@@ -429,6 +429,21 @@ def alert_status_for_reporter(alert: WatchAlert) -> str:
     return "handled" if status in HANDLED_STATES else "received"
 
 
+def notify_alert_handled(need_id: int, from_status: str, to_status: str) -> None:
+    """Tell the reporter of the watch-over alert that became need `need_id` that it was
+    handled, when the need has just moved into a handled state (`HANDLED_STATES`) from one
+    that was not: once per follow-up, not again when a connected need is resolved."""
+    from sasaeai.notifications.services import notify
+
+    if to_status not in HANDLED_STATES or from_status in HANDLED_STATES:
+        return
+    alert = WatchAlert.objects.filter(need_id=need_id).select_related("reporter").first()
+    if alert is None or alert.reporter is None or not alert.reporter.is_active:
+        return
+    notify(alert.reporter, "partners.alert_handled", {
+        "reported_on": timezone.localtime(alert.created_at).date(), "url": "/partners/alerts/"})
+
+
 # --- Challenges and proposals ---------------------------------------------------------------
 
 #: The counts a challenge shows, as the columns of the gap-map table of its category.
