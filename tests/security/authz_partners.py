@@ -1,15 +1,16 @@
-"""Authorisation expectations of the partners app (API).
+"""Authorisation expectations of the partners app (pages and API).
 
 World objects of each tenant: a partner profile ("partner_profile", a shop) on an
 organisation whose staff is the subject "partner_staff" (the plain "partner" subject holds the
-same role but is no organisation's staff: partner-only operations are refused to it), a care
-facility ("facility", a care-provider partner's branch on the map) whose staff is
-"facility_staff", with one posted spot shift ("facility_shift"), registered in a
-scheme, a challenge and a submitted proposal; a second scheme with an application waiting for
-review ("partner_registration_applied"), the registered registration ("partner_registration"),
-an agreement with one collaboration item ("partner_agreement", "partner_agreement_item"; no
-signed document, so its download answers 404 to everyone — proven in tests/partners) and an
-accepted pilot ("partner_pilot")."""
+same role but is no organisation's staff: partner-only operations are refused to it),
+registered in a scheme, a challenge and a submitted proposal; a second scheme with an
+application waiting for review ("partner_registration_applied"), the registered registration
+("partner_registration"), an agreement with one collaboration item ("partner_agreement",
+"partner_agreement_item"; no signed document, so its download answers 404 to everyone —
+proven in tests/partners) and an accepted pilot ("partner_pilot"). Besides, a care facility
+("facility", the branch of an unregistered care-provider partner, on the map) whose staff is
+the subject "facility_staff", with one posted spot shift ("facility_shift", used by
+authz_requests.py)."""
 
 
 def objects(t) -> None:
