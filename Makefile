@@ -28,7 +28,7 @@ demo: export SASAEAI_SITE_URL ?= http://127.0.0.1:$(PORT)
 demo: install
 	$(BIN)/sasaeai migrate --noinput -v0
 	$(BIN)/sasaeai seed_demo --scale $(SCALE) --seed $(SEED)
-	$(BIN)/sasaeai demo_logins
+	$(BIN)/sasaeai demo_logins --scale $(SCALE) --seed $(SEED)
 	$(BIN)/sasaeai serve_all 127.0.0.1:$(PORT)
 
 # The whole suite; with DATABASE_URL set it runs on that database (e.g. PostgreSQL).
