@@ -94,3 +94,33 @@ def test_resource_of_a_registered_partner_shows_the_badge(town):
                                       area=town["north"], name="移動販売", category="mobile_sales", status="published")
     body = login_client(town["sc"]).get(f"/directory/r/{resource.pk}/").content.decode()
     assert "partner-badge" in body and "人生100年サポート企業" in body
+
+
+def test_the_partner_staff_home_shows_their_reports_proposals_to_revise_and_open_challenges(town):
+    register(town, town["shop"], town["clerk"])
+    first = services.alert_report(by=town["clerk"], partner=town["shop"], signs=["laundry"], text="洗濯物が三日",
+                                  place="北町 赤いポストの家", area=town["north"])
+    services.alert_report(by=town["clerk"], partner=town["shop"], signs=["lights"], text="夜も電気が消えない",
+                          place="北町 角の家", area=town["north"])
+    need_change_status(need=first.need, by=town["sc"], to=NeedStatus.CLOSED)
+    challenge = services.challenge_create(by=town["sc"], municipality=town["m"], category="shopping",
+                                          area=town["north"], title="買い物支援", business_terms="週1回")
+    services.challenge_create(by=town["sc"], municipality=town["m"], category="shopping", area=town["north"],
+                              title="移動販売", business_terms="月2回")
+    proposal = services.proposal_submit(by=town["clerk"], challenge=challenge, partner=town["shop"],
+                                        description="配達", area_text="北")
+    services.proposal_review(by=town["sc"], proposal=proposal, decision="changes", reason="曜日を明記")
+    client = login_client(town["clerk"])
+    home = client.get("/", headers={"accept-language": "ja"}).content.decode()
+    assert "協力事業者としての取り組み" in home and 'href="/partners/alerts/new/"' in home
+    panel = home[home.index('id="partner-panel"'):]
+    panel = panel[:panel.index("</ul>")]
+    assert panel.count("のお知らせ：対応済み") == 1 and panel.count("のお知らせ：受付済み") == 1
+    assert "修正を依頼された提案が 1 件あります" in panel and "提案を募集中の課題が 2 件あります" in panel
+    assert "赤いポスト" not in home and "洗濯物" not in home
+    # The receipts page says the same words for each report's status.
+    receipts = client.get("/partners/alerts/", headers={"accept-language": "ja"}).content.decode()
+    assert "受付済み" in receipts and "対応済み" in receipts and "受付日時" not in receipts
+    # Another partner's staff (not registered) see their own, empty, panel.
+    other = login_client(town["banker"]).get("/", headers={"accept-language": "ja"}).content.decode()
+    assert "まだ知らせたものはありません。" in other and "修正を依頼" not in other and "課題が" not in other

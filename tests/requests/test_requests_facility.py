@@ -445,3 +445,22 @@ def test_a_no_show_on_a_shift_leaves_the_others_to_finish_it(spot):
     shift.refresh_from_db()
     assert shift.status == RequestStatus.COMPLETED
     assert Booking.objects.get(pk=bb.pk).status == BookingStatus.NO_SHOW
+
+
+def test_the_facility_staff_home_shows_this_weeks_shifts_and_open_places(spot, make_user):
+    """The facility staff's work for today on their home page: the coming week's shifts with
+    the helpers booked against the places, another facility's postings never."""
+    week = post(spot, slots=2, title="配膳・見守り")
+    post(spot, title="来月の夏祭り", starts_at=tomorrow_at(10, days=10))
+    post(spot, user=spot.other_staff, facility=spot.other_facility, title="ひまわりの入浴補助")
+    services.offer_to_top(week, by=spot.facility_staff, n=3)
+    accept_as(spot.spot_helpers[0], week)
+    home = login_client(spot.facility_staff).get("/", headers={"accept-language": "ja"}).content.decode()
+    assert "今週のスポット募集" in home and 'id="facility-shifts-panel"' in home
+    assert f'href="/requests/facility/{week.pk}/"' in home and "配膳・見守り" in home
+    assert "担い手 2 人中 1 人決定" in home and "あと 1 人募集中" in home
+    assert "来月の夏祭り" not in home and "ひまわりの入浴補助" not in home
+    assert 'href="/requests/facility/new/"' in home
+    # A partner-role user who is no facility's staff gets no such panel.
+    plain = make_user(Role.PARTNER, spot.municipality)
+    assert "今週のスポット募集" not in login_client(plain).get("/", headers={"accept-language": "ja"}).content.decode()
