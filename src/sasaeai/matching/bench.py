@@ -248,6 +248,8 @@ def run(
             "bound_served": batch.stats.get("bound_served"),
             "bound_cost": batch.stats.get("bound_cost"),
             "bound_source": batch.stats.get("bound_source", "cp-sat"),
+            "bound_cost_source": batch.stats.get("bound_cost_source"),
+            "chain_bound_iterations": batch.stats.get("chain_bound_iterations"),
             "gap_percent": batch.stats.get("gap_percent"),
             "gap_served_percent": batch.stats.get("gap_served_percent"),
             "gap_cost_percent": batch.stats.get("gap_cost_percent"),

@@ -461,8 +461,12 @@ def assign_batch(
         cur_key = solve.key_of(part_pairs, cur, step)
         # The LP starts first, in its worker process, so that its cost phase can arrive in
         # time at city scale; it reads the served count the search reaches as it goes.
+        # Where helpers are scarce and the whole LP is too slow, it also prices each helper's
+        # best chain (`solve.ChainLagrangian`) for a cost bound the flow relaxation cannot give.
+        scarce = np.unique(part_pairs.h).size < tasks_l.size
         lp = _LPJob.start(st, part_pairs, len(p.tasks), step, cur_key[0],
-                          max(0.5, deadline - reserve - time.perf_counter()))
+                          max(0.5, deadline - reserve - time.perf_counter()), ta=p.ta, hx=p.hx, cost=cur_key[1],
+                          chains=None if scarce else False)
         for rule in ("finish", "scarce"):
             if time.perf_counter() > deadline - reserve - 1.0:
                 break
@@ -485,7 +489,6 @@ def assign_batch(
                 cur, cur_key = c, k
                 methods.add("construct")
         # Where helpers are scarce, augmenting ejection chains serve more before the search.
-        scarce = n_helpers_l < tasks_l.size
         if scarce and time.perf_counter() < deadline - reserve - 1.0:
             c, added = solve.augment(p.ta, p.hx, part_pairs, st, cur,
                                      time.perf_counter() + 0.1 * (deadline - reserve - time.perf_counter()))
@@ -524,7 +527,7 @@ def assign_batch(
             if solve.better(mk, cur_key):
                 cur, cur_key = m, mk
                 methods.add("matching")
-        lp.served_now.value = cur_key[0]
+        lp.report(*cur_key)
         flow_ub = solve.flow_bound(st, part_pairs, len(p.tasks))
         lp_info["flow_bound"] = flow_ub
 
@@ -569,10 +572,12 @@ def assign_batch(
         lp_info.update(lp.info)
         ub = min(flow_ub, lp.served_ub) if lp.served_ub is not None else flow_ub
         served_ub += ub
-        # The larger of the LP's tangent bound and the min-cost-flow bound, at the final count.
+        # The largest of the LP's tangent bound, the min-cost-flow bound and the Lagrangian
+        # chain bound, at the final count.
         found = [(v, name) for v, name in (
             (lp.cost_lb(cur_key[0]), "lp"),
             (solve.flow_cost_bound(st, part_pairs, len(p.tasks), step, cur_key[0]), "flow"),
+            (lp.chain_lb(cur_key[0]), "chains"),
         ) if v is not None]
         lb, stats["bound_cost_source"] = max(found) if found else (None, None)
         cost_lb = None if (lb is None or cost_lb is None) else cost_lb + lb
@@ -657,7 +662,7 @@ def _lns(p: _Problem, pairs: Pairs, st: Structure, cl: solve.Cliques, cur: np.nd
                 out_of_time = True
                 break
             if lp is not None:
-                lp.served_now.value = key[0]
+                lp.report(*key)
                 for kind, x in lp.poll():
                     got = on_lp(kind, x, cur, key) if on_lp is not None else None
                     if got is not None and solve.better(got[1], key):
@@ -668,7 +673,7 @@ def _lns(p: _Problem, pairs: Pairs, st: Structure, cl: solve.Cliques, cur: np.nd
                         for ti in np.flatnonzero(cur >= 0).tolist():
                             tasks_of_helper.setdefault(int(helper_of_task[ti]), set()).add(ti)
                         visited[:] = False
-                        lp.served_now.value = key[0]
+                        lp.report(*key)
             if visited[s]:
                 continue
             # Grow the neighbourhood.
@@ -754,11 +759,14 @@ class _LPJob:
         self.served_now = None
         self.served_ub: int | None = None
         self.tangents: list[tuple[float, int, float | None]] = []  # (f(at), at, slope)
+        self.chain_tangents: list[tuple[float, int, float]] = []  # (L(at), at, μ): ChainLagrangian
+        self.cost_now = None
         self.info: dict = {}
         self._xs: list[tuple[str, np.ndarray]] = []  # fractional solutions not yet taken
 
     @classmethod
-    def start(cls, st, pairs, n_tasks, step, served, time_limit) -> _LPJob:
+    def start(cls, st, pairs, n_tasks, step, served, time_limit, ta=None, hx=None, cost=0,
+              chains: bool | None = None) -> _LPJob:
         import multiprocessing as mp
 
         job = cls()
@@ -767,10 +775,12 @@ class _LPJob:
         except ValueError:  # pragma: no cover (no fork: solve the LP in the search's time)
             ctx = mp.get_context()
         job.served_now = ctx.Value("q", int(served), lock=False)
+        job.cost_now = ctx.Value("q", int(cost), lock=False)
         parent, child = ctx.Pipe(duplex=False)
         job.conn = parent
         job.proc = ctx.Process(target=solve.lp_worker, daemon=True,
-                               args=(child, st, pairs, n_tasks, step, job.served_now, time_limit))
+                               args=(child, st, pairs, n_tasks, step, job.served_now, time_limit, ta, hx,
+                                     job.cost_now, chains))
         job.proc.start()
         child.close()
         return job
@@ -794,6 +804,11 @@ class _LPJob:
                 self._xs.append(("cost", x))
                 self.info.update(lp_cost_seconds=round(sec, 2), lp_cost_at_served=at,
                                  lp_cost_solves=len(self.tangents))
+            elif msg[0] == "chain":
+                _, lb, at, slope, sec, iterations = msg
+                self.chain_tangents.append((lb, at, slope))
+                self.info.update(chain_bound_seconds=round(sec, 2), chain_bound_iterations=iterations,
+                                 chain_bound_updates=len(self.chain_tangents))
             elif msg[0] == "done":
                 self.conn = None
                 return
@@ -827,6 +842,22 @@ class _LPJob:
             if val is not None and (best is None or val > best):
                 best = val
         return best
+
+    def chain_lb(self, served: int) -> float | None:
+        """The best Lagrangian lower bound (`solve.ChainLagrangian`) on the integer cost of
+        serving `served`: each iterate is exactly linear in the number served, L(at) + μ·(served
+        − at), stepped down by a relative 1e-6 for the floating-point sums."""
+        vals = [lb + slope * (served - at) for lb, at, slope in self.chain_tangents]
+        if not vals:
+            return None
+        best = max(vals)
+        return best - 1e-6 * max(1.0, abs(best))
+
+    def report(self, served: int, cost: int) -> None:
+        """Tell the worker the search's served count and its plan's integer cost."""
+        self.served_now.value = int(served)
+        if self.cost_now is not None:
+            self.cost_now.value = int(cost)
 
     def finish(self, wait: float) -> None:
         """Take what has arrived (waiting at most `wait` s), then stop the worker."""

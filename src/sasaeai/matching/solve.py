@@ -684,6 +684,130 @@ def flow_cost_bound(st: Structure, pairs: Pairs, n_tasks: int, step: int, served
     return int(f.optimal_cost()) - int(served) * shift
 
 
+class ChainLagrangian:
+    """A Lagrangian lower bound on the cost of serving at least s requests (ラグランジュ緩和).
+
+    Multipliers λ_t ≥ 0 price "each request once" and μ ≥ 0 prices "at least s served"; what is
+    left falls apart by helper: each helper's cheapest chain of visits — one after another in
+    the "then" graph of `_best_chain` (pairwise compatible by the triangle inequality, so the
+    chains are exactly a helper's feasible plans), at most `kmax` of them, the load penalty
+    step·(k−1) on the k-th — found exactly by a DP over (last visit, number of visits).
+    Weekly caps are dropped (a relaxation). So for every (λ, μ)
+
+        L(λ, μ; s) = Σ_h min_chain Σ_{k∈chain} (c_k + λ_t(k) − μ) + load − Σ_t λ_t + μ·s
+
+    is a lower bound on the integer cost of any plan serving at least s — linear in s with
+    slope μ, so each iterate is a tangent valid at every served count. `ascend` improves the
+    multipliers by subgradient steps (Polyak, towards a known plan's cost)."""
+
+    #: Step size control: halve after this many iterations without a better bound.
+    PATIENCE = 10
+    #: The Polyak target: this share of the way from the best bound to the plan's cost.
+    TARGET = 0.3
+
+    def __init__(self, ta: TaskArrays, hx: HelperIndex, pairs: Pairs, st: Structure, n_tasks: int, step: int):
+        self.pairs, self.n_tasks, self.step = pairs, n_tasks, int(step)
+        self.cost = pairs.cost.astype(np.float64)
+        self.helpers = []  # (pair indices by start, task indices, "then" matrix, kmax)
+        for h, ks in st.helper_pairs.items():
+            if ks.size == 0:
+                continue
+            ti = pairs.t[ks]
+            order = np.argsort(ta.ts[ti], kind="stable")
+            ks, ti = ks[order], ti[order]
+            lat, lon = ta.lat[ti], ta.lon[ti]
+            d = haversine_pairs(lat[:, None], lon[:, None], lat[None, :], lon[None, :])
+            need = need_seconds(d, float(hx.speed[h]), float(hx.overhead[h]))
+            then = (ta.stop[ti][:, None] <= ta.first[ti][None, :]) & (ta.te[ti][:, None] + need <= ta.ts[ti][None, :])
+            self.helpers.append((ks, ti, then, max(1, int(st.kmax.get(h, 1)))))
+
+    def solve_helpers(self, lam: np.ndarray, mu: float) -> tuple[float, np.ndarray]:
+        """(Σ_h the cheapest chain's priced cost (≤ 0: the empty chain costs 0), chosen pairs)."""
+        total = 0.0
+        x = np.zeros(len(self.pairs), dtype=np.int8)
+        step = self.step
+        for ks, ti, then, kmax in self.helpers:
+            gain = mu - self.cost[ks] - lam[ti]
+            useful = gain > 0
+            if not useful.any():
+                continue
+            c = ks.size
+            best = np.full((c, kmax), -np.inf)  # best[i, j]: a chain ending at i with j+1 visits
+            prev = np.full((c, kmax), -1, dtype=np.int64)
+            best[:, 0] = np.where(useful, gain, -np.inf)
+            if kmax > 1:
+                penalty = step * np.arange(1, kmax)
+                for i in np.flatnonzero(useful[1:]) + 1:
+                    m = then[:i, i]
+                    if not m.any():
+                        continue
+                    cand = np.where(m[:, None], best[:i, :kmax - 1], -np.inf)
+                    j = np.argmax(cand, axis=0)
+                    new = cand[j, np.arange(kmax - 1)] + gain[i] - penalty
+                    up = new > best[i, 1:]
+                    best[i, 1:] = np.where(up, new, best[i, 1:])
+                    prev[i, 1:] = np.where(up, j, prev[i, 1:])
+            i, j = np.unravel_index(int(np.argmax(best)), best.shape)
+            value = float(best[i, j])
+            if value <= 0:
+                continue
+            total -= value
+            while i >= 0 and j >= 0:
+                x[ks[i]] = 1
+                i, j = int(prev[i, j]), j - 1
+        return total, x
+
+    def ascend(self, served_now, cost_now, deadline: float, on_bound=None, lam=None, mu=None,
+               max_iterations: int | None = None) -> dict:
+        """Subgradient ascent until `deadline`. `served_now()` / `cost_now()` give the search's
+        served count and its plan's integer cost (the Polyak target). Each iterate that raises
+        the bound at the current count is passed to `on_bound(L(s), s, μ, iterations)`. Returns the best
+        bound, its (s, μ) and the iterations run."""
+        lam = np.zeros(self.n_tasks) if lam is None else lam
+        if mu is None:  # start where serving pays for a visit of median cost
+            mu = 1.5 * float(np.median(self.cost)) if self.cost.size else 0.0
+        theta, stale = 1.0, 0
+        best = (-np.inf, 0, 0.0)
+        iterations = 0
+        t_of = self.pairs.t
+        while time.perf_counter() < deadline and (max_iterations is None or iterations < max_iterations):
+            s = int(served_now())
+            value, x = self.solve_helpers(lam, mu)
+            iterations += 1
+            bound = value - float(lam.sum()) + mu * s
+            # The best iterate so far, carried to this count by its own slope.
+            here = best[0] + best[2] * (s - best[1]) if np.isfinite(best[0]) else -np.inf
+            if bound > here + 1e-9 * max(1.0, abs(bound)):
+                best, here, stale = (bound, s, mu), bound, 0
+                if on_bound is not None:
+                    on_bound(bound, s, mu, iterations)
+            else:
+                stale += 1
+                if stale >= self.PATIENCE:
+                    theta, stale = theta / 2, 0
+            per_task = np.bincount(t_of, weights=x, minlength=self.n_tasks)
+            g = per_task - 1.0
+            g[(lam <= 0) & (g < 0)] = 0.0
+            g_mu = s - float(x.sum())
+            if mu <= 0 and g_mu < 0:
+                g_mu = 0.0
+            norm = float(g @ g) + g_mu * g_mu
+            if norm == 0:  # the sub-problems' plan is feasible: the bound is the optimum
+                break
+            target = here + self.TARGET * (max(float(cost_now()), here) - here)
+            size = theta * max(target - bound, 1.0) / norm
+            lam = np.maximum(0.0, lam + size * g)
+            mu = max(0.0, mu + size * g_mu)
+        return {"bound": best[0], "at": best[1], "slope": best[2], "iterations": iterations}
+
+
+def _chain_bounds(conn, lagrangian: ChainLagrangian, served_now, cost_now, deadline: float, t0: float) -> None:
+    def send(bound, at, slope, iterations):
+        conn.send(("chain", bound, at, slope, time.perf_counter() - t0, iterations))
+
+    lagrangian.ascend(lambda: served_now.value, lambda: cost_now.value, deadline, on_bound=send)
+
+
 def _lp(c, A, b, time_limit):
     from scipy.optimize import linprog
 
@@ -692,7 +816,8 @@ def _lp(c, A, b, time_limit):
 
 
 def lp_worker(conn, st: Structure, pairs: Pairs, n_tasks: int, step: int, served_now,
-              time_limit: float) -> None:
+              time_limit: float, ta: TaskArrays | None = None, hx: HelperIndex | None = None,
+              cost_now=None, chains: bool | None = None) -> None:
     """In a worker process: the LP bound on served, then LP bounds on cost at the served
     count the search has reached (again while that count keeps growing and time is left).
 
@@ -705,6 +830,13 @@ def lp_worker(conn, st: Structure, pairs: Pairs, n_tasks: int, step: int, served
     `slope` is the LP's marginal cost of serving one more (the dual of the served row, ≥ 0):
     the LP optimum f(s) is convex in s, so f(at) + slope·(s − at) is a lower bound at every s
     (a tangent).
+
+    Where the whole LP is not expected back in time (city scale, where the cost LP does not
+    return within the minute either) and the task and helper arrays are given, the
+    `ChainLagrangian` runs first for 60 % of the time left, reading the search's plan cost
+    from `cost_now`, and sends each improving iterate ("chain", bound, at_served, μ, seconds,
+    iterations) — also a tangent — before the cost LP gets what is left. `chains=True` runs
+    that phase whatever the size (tests), `False` never.
     """
     from dataclasses import replace
 
@@ -741,6 +873,10 @@ def lp_worker(conn, st: Structure, pairs: Pairs, n_tasks: int, step: int, served
                 expected = t_relaxed * 0.5 * A.shape[0] / max(A0.shape[0], 1)
                 if 2.0 * expected > 0.8 * left():  # the whole LP and one cost LP would not fit
                     A = None
+        if (chains or (chains is None and A is None)) and ta is not None and hx is not None \
+                and cost_now is not None:
+            _chain_bounds(conn, ChainLagrangian(ta, hx, pairs, st, n_tasks, step), served_now, cost_now,
+                          time.perf_counter() + 0.6 * left(), t0)
         if A is not None:
             val = served_lp(A, b, nx, ny)
             if val is not None:
