@@ -513,18 +513,24 @@ def _chosen(p, assignment):
     return chosen
 
 
+def _town_with_greedy(n_tasks, n_helpers, seed):
+    """(tasks, helpers, problem, structure, load step, greedy's (served, integer cost))."""
+    from sasaeai.matching import solve
+    from sasaeai.matching.structure import build
+
+    tasks, helpers = town(n_tasks, n_helpers, seed=seed)
+    p = engine._prepare(tasks, helpers, Weights())
+    st = build(p.ta, p.hx, p.pairs)
+    step = int_cost(Weights().load)
+    return tasks, helpers, p, st, step, solve.key_of(p.pairs, solve.greedy(p.ta, p.hx, p.pairs), step)
+
+
 def test_the_chain_lagrangian_beats_the_flow_bound_where_helpers_are_scarce():
     """At a town with too few helpers the flow bound lets a helper be in two places at once;
     the chain sub-problems do not, and the bound rises above it within a few iterations."""
     from sasaeai.matching import solve
-    from sasaeai.matching.structure import build
 
-    tasks, helpers = town(300, 100, seed=2)
-    p = engine._prepare(tasks, helpers, Weights())
-    st = build(p.ta, p.hx, p.pairs)
-    step = int_cost(Weights().load)
-    greedy = solve.greedy(p.ta, p.hx, p.pairs)
-    served, cost = solve.key_of(p.pairs, greedy, step)
+    tasks, _helpers, p, st, step, (served, cost) = _town_with_greedy(300, 100, seed=2)
     flow = solve.flow_cost_bound(st, p.pairs, len(tasks), step, served)
     lag = solve.ChainLagrangian(p.ta, p.hx, p.pairs, st, len(tasks), step)
     out = lag.ascend(lambda: served, lambda: cost, time.perf_counter() + 30, max_iterations=40)
@@ -536,14 +542,8 @@ def test_the_lp_worker_sends_chain_tangents_the_job_uses():
     import multiprocessing as mp
 
     from sasaeai.matching import solve
-    from sasaeai.matching.structure import build
 
-    tasks, helpers = town(120, 40, seed=3)
-    p = engine._prepare(tasks, helpers, Weights())
-    st = build(p.ta, p.hx, p.pairs)
-    step = int_cost(Weights().load)
-    greedy = solve.greedy(p.ta, p.hx, p.pairs)
-    served, cost = solve.key_of(p.pairs, greedy, step)
+    tasks, helpers, p, st, step, (served, cost) = _town_with_greedy(120, 40, seed=3)
     served_now, cost_now = mp.Value("q", served, lock=False), mp.Value("q", cost, lock=False)
     parent, child = mp.Pipe(duplex=False)
     solve.lp_worker(child, st, p.pairs, len(tasks), step, served_now, 4.0, p.ta, p.hx, cost_now, chains=True)
