@@ -232,3 +232,26 @@ def test_a_fresh_alert_is_received_and_tells_the_reporter_nothing(town):
     assert services.alert_status_for_reporter(alert) == "received"
     assert not Notification.objects.filter(user_id__in=partner_staff_ids()).exists()
     assert Notification.objects.filter(kind="partners_watch_alert").count() == 2  # the SC and the centre
+
+
+def test_each_recipient_reads_the_alert_notice_in_their_own_language(town):
+    """The words are fixed when the notice is sent: in the SC's language, not the clerk's."""
+    from django.utils import translation
+
+    town["sc"].preferred_language = "en"
+    town["sc"].save(update_fields=["preferred_language"])
+    town["support"].preferred_language = "ja"
+    town["support"].save(update_fields=["preferred_language"])
+    with translation.override("ja"):  # the clerk's page is in Japanese
+        alert = services.alert_report(by=town["clerk"], partner=town["shop"], signs=["laundry"], text=ALERT_TEXT,
+                                      place=ALERT_PLACE, area=town["north"])
+    urgency = alert.need.urgency
+    to_sc = Notification.objects.get(kind="partners_watch_alert", user=town["sc"])
+    to_centre = Notification.objects.get(kind="partners_watch_alert", user=town["support"])
+    with translation.override("en"):
+        from sasaeai.needs.models import Urgency
+
+        english = str(Urgency(urgency).label)
+    assert to_sc.subject == f"New watch-over alert ({english})"
+    assert to_sc.body.startswith("A partner reported warning signs.")
+    assert to_centre.subject.startswith("新しい見守り・気づき（") and "A partner" not in to_centre.body

@@ -6,10 +6,11 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Count, Q
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from sasaeai.core.suppression import k_public, suppress_table
@@ -222,14 +223,21 @@ def _notify_reminders(registrations, agreements) -> None:
 
     for registration in registrations:
         for user in registration.partner.organization.members.all():
-            notify(user, "partners_registration_renewal", {
-                "subject": _("Your registration expires on %(day)s") % {"day": registration.expires_on},
-                "body": _("Apply for renewal of “%(scheme)s”.") % {"scheme": registration.scheme.name},
-                "url": "/partners/"})
+            with _in_language_of(user):
+                subject = _("Your registration expires on %(day)s") % {"day": registration.expires_on}
+                body = _("Apply for renewal of “%(scheme)s”.") % {"scheme": registration.scheme.name}
+            notify(user, "partners_registration_renewal", {"subject": subject, "body": body, "url": "/partners/"})
     for agreement in agreements:
+        with _in_language_of(agreement.contact_person):
+            subject = _("An agreement ends on %(day)s") % {"day": agreement.ends_on}
         notify(agreement.contact_person, "partners_agreement_expiry", {
-            "subject": _("An agreement ends on %(day)s") % {"day": agreement.ends_on},
-            "body": agreement.title, "url": f"/partners/agreements/{agreement.pk}/"})
+            "subject": subject, "body": agreement.title, "url": f"/partners/agreements/{agreement.pk}/"})
+
+
+def _in_language_of(user):
+    """The words of a notice are fixed when it is sent: in the recipient's language, not in
+    the language of whoever (or whichever monitor) caused it."""
+    return translation.override(getattr(user, "preferred_language", "") or settings.LANGUAGE_CODE)
 
 
 # --- Agreements ----------------------------------------------------------------------------
@@ -414,10 +422,11 @@ def _notify_alert(alert: WatchAlert) -> None:
         municipality_id=alert.municipality_id, role__in=[Role.COORDINATOR_L2, Role.SUPPORT_CENTER],
         areas=alert.area).select_related("user")
     for membership in members:
-        notify(membership.user, "partners_watch_alert", {
-            "subject": _("New watch-over alert (%(urgency)s)") % {"urgency": alert.need.get_urgency_display()},
-            "body": _("A partner reported warning signs. Open the need to see what was noticed."),
-            "url": f"/needs/{alert.need_id}/"})
+        with _in_language_of(membership.user):
+            subject = _("New watch-over alert (%(urgency)s)") % {"urgency": alert.need.get_urgency_display()}
+            body = _("A partner reported warning signs. Open the need to see what was noticed.")
+        notify(membership.user, "partners_watch_alert", {"subject": subject, "body": body,
+                                                          "url": f"/needs/{alert.need_id}/"})
 
 
 HANDLED_STATES = frozenset({NeedStatus.CONNECTED, NeedStatus.RESOLVED, NeedStatus.CLOSED})
