@@ -381,15 +381,21 @@ def constructive(ta: TaskArrays, hx: HelperIndex, pairs: Pairs, rule: str) -> np
     return plan.chosen
 
 
+def then_graph(ta: TaskArrays, hx: HelperIndex, h: int, ti: np.ndarray) -> np.ndarray:
+    """then[j, i]: helper h can make visit ti[j] and then ti[i] — j's last grid slot ends
+    before i's first, and j's end plus the travel between them leaves time before i's start."""
+    lat, lon = ta.lat[ti], ta.lon[ti]
+    d = haversine_pairs(lat[:, None], lon[:, None], lat[None, :], lon[None, :])
+    need = need_seconds(d, float(hx.speed[h]), float(hx.overhead[h]))
+    return (ta.stop[ti][:, None] <= ta.first[ti][None, :]) & (ta.te[ti][:, None] + need <= ta.ts[ti][None, :])
+
+
 def _best_chain(ta: TaskArrays, hx: HelperIndex, h: int, ti: np.ndarray, w: np.ndarray) -> np.ndarray:
     """Positions (into `ti`, sorted by start) of the heaviest set of visits one helper can make
     one after another: a longest path in the "then" graph (j then i when j's last grid slot
     ends before i's first and j's end plus the travel leaves time before i's start). Travel
     obeys the triangle inequality, so a path's visits are pairwise compatible."""
-    lat, lon = ta.lat[ti], ta.lon[ti]
-    d = haversine_pairs(lat[:, None], lon[:, None], lat[None, :], lon[None, :])
-    need = need_seconds(d, float(hx.speed[h]), float(hx.overhead[h]))
-    then = (ta.stop[ti][:, None] <= ta.first[ti][None, :]) & (ta.te[ti][:, None] + need <= ta.ts[ti][None, :])
+    then = then_graph(ta, hx, h, ti)
     c = ti.size
     best = w.astype(float).copy()
     prev = np.full(c, -1, dtype=np.int64)
@@ -715,11 +721,7 @@ class ChainLagrangian:
             ti = pairs.t[ks]
             order = np.argsort(ta.ts[ti], kind="stable")
             ks, ti = ks[order], ti[order]
-            lat, lon = ta.lat[ti], ta.lon[ti]
-            d = haversine_pairs(lat[:, None], lon[:, None], lat[None, :], lon[None, :])
-            need = need_seconds(d, float(hx.speed[h]), float(hx.overhead[h]))
-            then = (ta.stop[ti][:, None] <= ta.first[ti][None, :]) & (ta.te[ti][:, None] + need <= ta.ts[ti][None, :])
-            self.helpers.append((ks, ti, then, max(1, int(st.kmax.get(h, 1)))))
+            self.helpers.append((ks, ti, then_graph(ta, hx, h, ti), max(1, int(st.kmax.get(h, 1)))))
 
     def solve_helpers(self, lam: np.ndarray, mu: float) -> tuple[float, np.ndarray]:
         """(Σ_h the cheapest chain's priced cost (≤ 0: the empty chain costs 0), chosen pairs)."""
@@ -764,8 +766,9 @@ class ChainLagrangian:
         the bound at the current count is passed to `on_bound(L(s), s, μ, iterations)`. Returns the best
         bound, its (s, μ) and the iterations run."""
         lam = np.zeros(self.n_tasks) if lam is None else lam
-        if mu is None:  # start where serving pays for a visit of median cost
-            mu = 1.5 * float(np.median(self.cost)) if self.cost.size else 0.0
+        if mu is None:  # start where serving pays for a visit of median cost (μ ≥ 0: costs may be < 0)
+            mu = max(0.0, 1.5 * float(np.median(self.cost))) if self.cost.size else 0.0
+        mu = max(0.0, float(mu))
         theta, stale = 1.0, 0
         best = (-np.inf, 0, 0.0)
         iterations = 0
