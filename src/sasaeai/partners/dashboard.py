@@ -16,11 +16,10 @@ RECENT_RECEIPTS = 3
 
 def panels(request, membership) -> list[Panel]:
     user = request.user
-    if membership.role != Role.PARTNER or not selectors.own_partner_ids(user):
+    own = selectors.own_partner_ids(user) if membership.role == Role.PARTNER else []
+    if not own:
         return []
-    receipts = [{"at": a.created_at, "handled": services.alert_status_for_reporter(a) == "handled"}
-                for a in selectors.alert_receipts_for(user)[:RECENT_RECEIPTS]]
-    own = selectors.own_partner_ids(user)
+    receipts = services.alert_receipts(user, RECENT_RECEIPTS)
     changes = selectors.proposals_for(user).filter(partner_id__in=own, status=ProposalStatus.CHANGES).count()
     challenges = selectors.challenges_answerable_by(user).filter(status=ChallengeStatus.OPEN).count()
     return [Panel(_("Your organisation's partner work"), "partners/panels/staff.html", {

@@ -438,6 +438,14 @@ def alert_status_for_reporter(alert: WatchAlert) -> str:
     return "handled" if status in HANDLED_STATES else "received"
 
 
+def alert_receipts(user, limit: int) -> list[dict]:
+    """The reporter's receipts, newest first, in one query: {"id", "at", "status"} with status
+    "received" or "handled" (`alert_status_for_reporter`'s rule); nothing else of the need."""
+    rows = selectors.alert_receipts_for(user).values_list("pk", "created_at", "need__status")[:limit]
+    return [{"id": pk, "at": at, "status": "handled" if status in HANDLED_STATES else "received"}
+            for pk, at, status in rows]
+
+
 def notify_alert_handled(need_id: int, from_status: str, to_status: str) -> None:
     """Tell the reporter of the watch-over alert that became need `need_id` that it was
     handled, when the need has just moved into a handled state (`HANDLED_STATES`) from one

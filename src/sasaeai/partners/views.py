@@ -80,9 +80,7 @@ def alert_receipts(request):
     """The reporter's receipts: received / handled, nothing about the household."""
     if not request.user.has_perm("partners.report_alert"):
         raise PermissionDenied
-    receipts = [{"id": a.pk, "at": a.created_at, "handled": services.alert_status_for_reporter(a) == "handled"}
-                for a in selectors.alert_receipts_for(request.user)[:50]]
-    return render(request, "partners/alerts.html", {"receipts": receipts})
+    return render(request, "partners/alerts.html", {"receipts": services.alert_receipts(request.user, 50)})
 
 
 @login_required
